@@ -1,0 +1,374 @@
+"""The question bank: find YAML files, parse them safely, validate every question, cache the result.
+
+Owns: reading bank files and the parse cache under COACH_HOME/cache. Must not touch the database or the terminal.
+Every problem becomes a located `path:line: [id] message` line inside one BankError.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from coach import __version__
+from coach.errors import BankError, CoachError, Location
+from coach.model import ANY_ROBOT, Budget, QType, Question, Robot, Topic
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+LINES = "__lines__"
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COMMON = {"id", "topic", "subtopic", "robots", "budget", "difficulty", "type", "prompt", "explanation", "sources"}
+REQUIRED = COMMON - {"subtopic"}
+BY_TYPE = {
+    QType.mcq: ({"choices", "answer"}, set()),
+    QType.multi: ({"choices", "answers"}, set()),
+    QType.recall: ({"answer"}, {"key_points"}),
+    QType.numeric: ({"answer", "tolerance", "unit"}, set()),
+}
+FIELDS = tuple(Question.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """A validated set of questions, in file order, with lookup by id."""
+
+    questions: tuple[Question, ...]
+
+    def by_id(self) -> dict[str, Question]:
+        """Map id -> question."""
+        return {q.id: q for q in self.questions}
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to their *.yaml / *.yml files (sorted); keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise BankError([CoachError("no such file or folder", location=Location(str(path)),
+                                        hint="check COACH_BANK_PATH or the path you gave")])
+    return found
+
+
+def load(paths: Iterable[Path], cache_dir: Path | None = None) -> Bank:
+    """Load and validate every bank file under `paths`; raise one BankError listing every problem."""
+    problems: list[CoachError] = []
+    questions: list[Question] = []
+    for path in find_files(paths):
+        try:
+            questions.extend(_load_file(path, cache_dir))
+        except BankError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicates(questions))
+    if problems:
+        raise BankError(problems)
+    return Bank(tuple(questions))
+
+
+def _duplicates(questions: list[Question]) -> Iterator[CoachError]:
+    seen: dict[str, Question] = {}
+    for q in questions:
+        first = seen.setdefault(q.id, q)
+        if first is not q:
+            yield CoachError(f"duplicate id, first defined at {first.path}:{first.line}",
+                             location=Location(q.path, q.line, q.id), hint="ids must be unique across all bank files")
+
+
+def _load_file(path: Path, cache_dir: Path | None) -> list[Question]:
+    stat = path.stat()
+    cache = _cache_path(cache_dir, path, stat) if cache_dir else None
+    if cache is not None and cache.exists():
+        try:
+            return [_from_row(row) for row in marshal.loads(cache.read_bytes())]
+        except (ValueError, EOFError, TypeError):
+            pass  # a damaged cache is rebuilt below
+    questions = parse_file(path, stat.st_size)
+    if cache is not None:
+        _write_cache(cache, questions)
+    return questions
+
+
+def _cache_path(cache_dir: Path, path: Path, stat: os.stat_result) -> Path:
+    # key includes mtime_ns: editors often keep the size the same
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}"
+    return cache_dir / f"bank-{abs(hash_text(key)):x}.marshal"
+
+
+def hash_text(text: str) -> int:
+    """A stable (not per-process salted) hash for cache file names."""
+    import zlib
+
+    return zlib.crc32(text.encode()) << 32 | zlib.adler32(text.encode())
+
+
+def _write_cache(cache: Path, questions: list[Question]) -> None:
+    rows = [_to_row(q) for q in questions]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(rows))
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # the cache is an optimisation; a read-only home still works
+
+
+def _to_row(q: Question) -> tuple[Any, ...]:
+    # plain str/float/tuple only, so marshal (the fastest loader in the stdlib) can hold it
+    return tuple(str(v) if isinstance(v, Enum) else tuple(map(str, v)) if f == "robots" else v
+                 for f, v in ((f, getattr(q, f)) for f in FIELDS))
+
+
+def _from_row(row: tuple[Any, ...]) -> Question:
+    q = Question(*row)
+    return replace(q, topic=Topic(q.topic), robots=tuple(map(Robot, q.robots)), budget=Budget(q.budget),
+                   type=QType(q.type))
+
+
+def parse_file(path: Path, size: int | None = None) -> list[Question]:
+    """Parse and validate one bank file (no cache)."""
+    where = str(path)
+    size = path.stat().st_size if size is None else size
+    if size > MAX_FILE_BYTES:
+        _fail(where, None, f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
+              "split it into several files")
+    raw = path.read_bytes()
+    return parse_text(raw, where)
+
+
+def parse_text(raw: bytes, where: str) -> list[Question]:
+    """Parse and validate bank YAML given as bytes; `where` names it in errors."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(where, line, f"not UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8")
+    doc = _parse_yaml(text, where)
+    if doc is None:
+        _fail(where, 1, "file is empty", "add a top-level 'questions:' list")
+    if not isinstance(doc, dict) or "questions" not in doc:
+        _fail(where, 1, "expected a top-level 'questions:' list", "see docs/bank-format.md")
+    items = doc["questions"]
+    if not isinstance(items, list):
+        _fail(where, doc[LINES].get("questions", 1), "'questions' must be a list", "start each question with '- id: ...'")
+    problems: list[CoachError] = []
+    questions: list[Question] = []
+    for item in items:
+        question = _validate(item, where, problems)
+        if question is not None:
+            questions.append(question)
+    problems.extend(_duplicates(questions))
+    if problems:
+        problems.sort(key=lambda p: p.location.line or 0 if p.location else 0)
+        raise BankError(problems)
+    return questions
+
+
+def _fail(where: str, line: int | None, message: str, hint: str) -> None:
+    raise BankError([CoachError(message, location=Location(where, line), hint=hint)])
+
+
+def _parse_yaml(text: str, where: str) -> Any:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects or node in self.recursive_objects:
+                mark = node.start_mark
+                raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed", mark)
+            return super().construct_object(node, deep)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            mapping = super().construct_mapping(node, deep)
+            lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+            lines[""] = node.start_mark.line + 1
+            mapping[LINES] = lines
+            return mapping
+
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        _fail(where, line, f"YAML syntax error: {problem}", "fix the YAML at that line")
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        _fail(where, None, f"YAML error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+              "fix the YAML")
+    except RecursionError:
+        _fail(where, None, "YAML nested too deeply", "flatten the document")
+    return None
+
+
+class _Checker:
+    """Validates one question mapping, collecting located problems."""
+
+    def __init__(self, item: dict[str, Any], where: str, problems: list[CoachError]) -> None:
+        self.item, self.where, self.problems = item, where, problems
+        self.lines: dict[str, int] = item.get(LINES, {})
+        raw_id = item.get("id")
+        self.qid = raw_id if isinstance(raw_id, str) else None
+        self.ok = True
+
+    def problem(self, message: str, key: str = "", hint: str = "see docs/bank-format.md") -> None:
+        line = self.lines.get(key, self.lines.get("", 0))
+        self.problems.append(CoachError(message, location=Location(self.where, line, self.qid), hint=hint))
+        self.ok = False
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.item.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing field '{key}'", hint=f"add '{key}:'")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(f"'{key}' must be text, got {_kind(value)}", key, "quote the value")
+            return ""
+        if not str(value).strip():
+            self.problem(f"'{key}' is empty", key, f"write the {key}")
+        return str(value).strip()
+
+    def texts(self, key: str, required: bool = True) -> tuple[str, ...]:
+        value = self.item.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing field '{key}'", hint=f"add '{key}:' as a list")
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem(f"'{key}' must be a non-empty list", key, f"write '{key}: [a, b]'")
+            return ()
+        out = []
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                self.problem(f"'{key}' items must be text, got {_kind(v)}", key, "quote the item")
+                return ()
+            out.append(str(v).strip())
+        return tuple(out)
+
+    def number(self, key: str) -> float:
+        value = self.item.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(f"'{key}' must be a number, got {_kind(value)}", key, f"write '{key}: 42'")
+            return 0.0
+        return float(value)
+
+    def choice(self, key: str, enum: type, extra: tuple[str, ...] = ()) -> Any:
+        value = self.text(key)
+        valid = [e.value for e in enum] + list(extra)
+        if value and value not in valid:
+            self.problem(f"{key} {value!r} is not valid", key, f"use one of: {', '.join(valid)}")
+            return None
+        return enum(value) if value in [e.value for e in enum] else value or None
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else {dict: "a mapping", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__)
+
+
+def _validate(item: Any, where: str, problems: list[CoachError]) -> Question | None:
+    if not isinstance(item, dict):
+        problems.append(CoachError(f"each question must be a mapping, got {_kind(item)}", location=Location(where),
+                                   hint="start each question with '- id: ...'"))
+        return None
+    c = _Checker(item, where, problems)
+    qid = c.text("id")
+    if qid and not ID_RE.match(qid):
+        c.problem(f"id {qid!r} must be lowercase letters, digits and '-'", "id", "rename it, e.g. 'dp-mcap-chunks'")
+    qtype = c.choice("type", QType)
+    allowed = COMMON | (BY_TYPE[qtype][0] | BY_TYPE[qtype][1] if qtype else set())
+    for key in item:
+        if key != LINES and key not in allowed:
+            hint = f"remove it, or use one of: {', '.join(sorted(allowed))}"
+            c.problem(f"unknown field '{key}'" + (f" for type {qtype}" if qtype else ""), str(key), hint)
+    for key in sorted(REQUIRED | (BY_TYPE[qtype][0] if qtype else set())):
+        if key not in item:
+            c.problem(f"missing field '{key}'", hint=f"add '{key}:'")
+    if not c.ok:
+        return None
+    topic = c.choice("topic", Topic)
+    budget = c.choice("budget", Budget)
+    robots = _robots(c)
+    difficulty = item.get("difficulty")
+    if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
+        c.problem(f"difficulty must be 1, 2 or 3, got {difficulty!r}", "difficulty", "write 'difficulty: 2'")
+    fields: dict[str, Any] = dict(
+        id=qid, topic=topic, robots=robots, budget=budget, difficulty=difficulty, type=qtype,
+        prompt=c.text("prompt"), explanation=c.text("explanation"), sources=c.texts("sources"),
+        subtopic=c.text("subtopic", required=False), path=where, line=c.lines.get("", 0),
+    )
+    for url in fields["sources"]:
+        if not url.startswith(("http://", "https://")):
+            c.problem(f"source {url!r} is not a URL", "sources", "give an http(s):// link")
+    fields.update(_by_type(c, qtype))
+    return Question(**fields) if c.ok else None
+
+
+def _robots(c: _Checker) -> tuple[Robot, ...]:
+    names = c.texts("robots")
+    valid = [r.value for r in Robot] + [ANY_ROBOT]
+    for name in names:
+        if name not in valid:
+            c.problem(f"robot {name!r} is not valid", "robots", f"use one of: {', '.join(valid)}")
+            return ()
+    if ANY_ROBOT in names and len(names) > 1:
+        c.problem("'any' cannot be combined with other robots", "robots", "write 'robots: [any]' alone")
+    return tuple(Robot(n) for n in names if n != ANY_ROBOT)
+
+
+def _by_type(c: _Checker, qtype: QType) -> dict[str, Any]:
+    if qtype is QType.numeric:
+        tolerance = c.number("tolerance")
+        if tolerance < 0:
+            c.problem("tolerance must be >= 0", "tolerance", "write a non-negative number")
+        return dict(answer=c.number("answer"), tolerance=tolerance, unit=c.text("unit"))
+    if qtype is QType.recall:
+        return dict(answer=c.text("answer"), key_points=c.texts("key_points", required=False))
+    choices = c.texts("choices")
+    if len(set(choices)) != len(choices):
+        c.problem("choices repeat", "choices", "make every choice distinct")
+    if choices and not 2 <= len(choices) <= 8:
+        c.problem(f"{len(choices)} choices; give 2 to 8", "choices", "add or remove choices")
+    if qtype is QType.mcq:
+        answer = c.text("answer")
+        if answer and choices and answer not in choices:
+            c.problem(f"answer {answer!r} is not one of the choices", "answer", "copy the exact text of one choice")
+        return dict(choices=choices, answer=answer)
+    answers = c.texts("answers")
+    for a in answers:
+        if choices and a not in choices:
+            c.problem(f"answers item {a!r} is not one of the choices", "answers", "copy exact choice texts")
+    if len(set(answers)) != len(answers):
+        c.problem("answers repeat", "answers", "list each right choice once")
+    return dict(choices=choices, answers=answers)
+
+
+def coverage(bank: Bank) -> dict[str, Any]:
+    """Counts by topic, robot, budget and type, plus topic x robot and topic x budget tables."""
+    dims: dict[str, dict[str, int]] = {
+        "topic": {t.value: 0 for t in Topic},
+        "robot": {r.value: 0 for r in Robot} | {ANY_ROBOT: 0},
+        "budget": {b.value: 0 for b in Budget},
+        "type": {t.value: 0 for t in QType},
+    }
+    by_robot = {t.value: dict.fromkeys(dims["robot"], 0) for t in Topic}
+    by_budget = {t.value: dict.fromkeys(dims["budget"], 0) for t in Topic}
+    for q in bank.questions:
+        robots = [r.value for r in q.robots] or [ANY_ROBOT]
+        dims["topic"][q.topic.value] += 1
+        dims["budget"][q.budget.value] += 1
+        dims["type"][q.type.value] += 1
+        by_budget[q.topic.value][q.budget.value] += 1
+        for r in robots:
+            dims["robot"][r] += 1
+            by_robot[q.topic.value][r] += 1
+    return {"questions": len(bank.questions), **dims, "topic_by_robot": by_robot, "topic_by_budget": by_budget}

@@ -1,0 +1,61 @@
+"""What every command needs: error reporting, the Settings, and opening the bank and the store."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.bank import Bank
+    from coach.config import Settings
+    from coach.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(fn: F) -> F:
+    """Turn a CoachError into `coach: error: ...` lines on stderr and its exit code (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CoachError as exc:
+            for line in str(exc).splitlines():
+                typer.echo(f"coach: error: {line}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The Settings built by the root callback."""
+    root = ctx.find_root()
+    if root.obj is None:
+        from coach import config
+
+        root.obj = config.load()
+    return root.obj  # type: ignore[no-any-return]
+
+
+def load_bank(ctx: typer.Context) -> Bank:
+    """The shipped bank plus COACH_BANK_PATH, validated (cached under COACH_HOME)."""
+    from coach import bank
+
+    cfg = settings(ctx)
+    cfg.ensure_home()
+    return bank.load(cfg.bank_paths, cfg.cache_dir)
+
+
+def open_store(ctx: typer.Context) -> Store:
+    """The user's database, migrated."""
+    from coach import store
+
+    cfg = settings(ctx)
+    cfg.ensure_home()
+    return store.open_store(cfg.db_path)

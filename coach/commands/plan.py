@@ -1,0 +1,107 @@
+"""coach plan: the study path that fits the time before the interview; `coach quiz` follows it once set."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.errors import CoachError
+from coach.model import Budget
+
+if TYPE_CHECKING:
+    from coach.bank import Bank
+    from coach.plan import Step
+    from coach.store import Store
+
+
+def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], dict[str, Any]] | None:
+    """The saved plan (budget, steps, facts), or None when the user has not set one."""
+    from coach import plan
+    from coach.commands.focus import parse_robot
+
+    saved_time, interview = store.setting("plan_budget"), store.setting("interview")
+    if not saved_time and not interview:
+        return None
+    facts: dict[str, Any] = {}
+    if interview:
+        days = plan.days_until(date.fromisoformat(interview), today)
+        budget = plan.budget_for_days(days)
+        facts.update(interview=interview, days_left=days)
+    else:
+        budget = Budget(saved_time)
+    robot = parse_robot(store.setting("focus") or "any")
+    return budget, plan.build(bank.questions, budget, robot), facts
+
+
+def saved_order(store: Store, bank: Bank, today: date) -> dict[str, int] | None:
+    """Question id -> position in the saved plan, or None without a plan."""
+    from coach import plan
+
+    found = current(store, bank, today)
+    return plan.question_order(found[1]) if found else None
+
+
+def next_step(store: Store, steps: list[Step]) -> Step | None:
+    """The first quiz step with unanswered questions or design step never attempted."""
+    cards = store.cards()
+    for step in steps:
+        if step.kind == "quiz" and any(qid not in cards for qid in step.question_ids):
+            return step
+        if step.kind == "design" and step.prompt_id and not store.design_history(step.prompt_id):
+            return step
+    return None
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CoachError(f"--interview {text!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-12-03") from None
+
+
+@reports_errors
+def plan(
+    ctx: typer.Context,
+    time: Annotated[Budget | None, typer.Option("--time", help="Time you have: 1h, 1d, 1w or 1m.",
+                                                show_default=False)] = None,
+    interview: Annotated[str | None, typer.Option(help="Interview date YYYY-MM-DD; picks the budget from the days "
+                                                  "left and is remembered.", show_default=False)] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the saved plan and interview date.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show (and remember) the study path that fits the time before your interview.
+
+    Example: coach plan --interview 2026-12-03
+    """
+    if time and interview:
+        raise CoachError("give --time or --interview, not both", hint="--interview picks the budget for you")
+    store, bank = open_store(ctx), load_bank(ctx)
+    today = settings(ctx).clock.now().astimezone().date()
+    if clear:
+        store.set_setting("plan_budget", None)
+        store.set_setting("interview", None)
+    if interview:
+        store.set_setting("interview", _parse_date(interview).isoformat())
+        store.set_setting("plan_budget", None)
+    elif time:
+        store.set_setting("plan_budget", time.value)
+        store.set_setting("interview", None)
+    found = current(store, bank, today)
+    if found is None:
+        from coach import plan as planning
+        from coach.commands.focus import parse_robot
+
+        found = (Budget.day, planning.build(bank.questions, Budget.day, parse_robot(store.setting("focus") or "any")),
+                 {"saved": False})
+    budget, steps, facts = found
+    if as_json:
+        typer.echo(json.dumps({"budget": budget.value, **facts, "minutes": sum(s.minutes for s in steps),
+                               "steps": [s.to_dict() for s in steps]}, indent=2))
+        return
+    from coach.ui import tables
+
+    tables.show_plan(budget, steps, facts, next_step(store, steps))

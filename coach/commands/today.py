@@ -1,0 +1,38 @@
+"""`coach` with no command: today at a glance (days to the interview, due now, new today, the next step)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+
+from coach.commands.common import load_bank, open_store, settings
+
+
+def show(ctx: typer.Context) -> None:
+    """Print today's overview."""
+    from coach import schedule
+    from coach.commands.plan import current, next_step
+    from coach.commands.quiz import local_day_start
+    from coach.store import iso
+    from coach.ui import tables
+
+    cfg = settings(ctx)
+    store, bank = open_store(ctx), load_bank(ctx)
+    now = cfg.clock.now()
+    new_limit = int(store.setting("new_per_day") or schedule.DEFAULT_NEW_PER_DAY)
+    found = current(store, bank, now.astimezone().date())
+    facts = {
+        "focus": store.setting("focus") or "not set",
+        "due_now": store.due_count(iso(now)),
+        "new_today": store.new_since(iso(local_day_start(now))),
+        "new_limit": new_limit,
+        "due_tomorrow": len(store.due_between(iso(now), iso(now + timedelta(days=1)))),
+        "questions": len(bank.questions),
+    }
+    if found:
+        budget, steps, plan_facts = found
+        facts.update(plan_facts, budget=budget.value)
+        step = next_step(store, steps)
+        facts["next_step"] = f"{step.title} ({step.minutes} min)" if step else "plan complete: keep reviewing"
+    tables.show_today(facts)

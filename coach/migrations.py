@@ -1,0 +1,69 @@
+"""Ordered schema migrations for coach.db. Shipped migrations are never edited: add a new one instead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("coach")
+
+
+@migrations()
+def m001_initial(db: Any) -> None:
+    db.execute(
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            question_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            subtopic TEXT NOT NULL DEFAULT '',
+            answered_utc TEXT NOT NULL,
+            given TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            rating TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            session TEXT NOT NULL
+        )"""
+    )
+    # covering: per-question and per-topic stats read only this index, not the table
+    db.execute("CREATE INDEX attempts_question ON attempts(question_id, topic, subtopic, correct, answered_utc)")
+    db.execute("CREATE INDEX attempts_answered ON attempts(answered_utc)")
+    db.execute(
+        """CREATE TABLE cards (
+            question_id TEXT PRIMARY KEY,
+            card_json TEXT NOT NULL,
+            due_utc TEXT NOT NULL,
+            first_utc TEXT NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX cards_due ON cards(due_utc)")
+    db.execute("CREATE INDEX cards_first ON cards(first_utc)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_design(db: Any) -> None:
+    db.execute(
+        """CREATE TABLE design_attempts (
+            id INTEGER PRIMARY KEY,
+            prompt_id TEXT NOT NULL,
+            answered_utc TEXT NOT NULL,
+            score REAL NOT NULL,
+            robot TEXT NOT NULL DEFAULT '',
+            answer TEXT NOT NULL,
+            result_json TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX design_attempts_prompt ON design_attempts(prompt_id, answered_utc)")
+    db.execute(
+        """CREATE TABLE design_scores (
+            attempt_id INTEGER NOT NULL REFERENCES design_attempts(id),
+            prompt_id TEXT NOT NULL,
+            criterion_id TEXT NOT NULL,
+            weight REAL NOT NULL,
+            score REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX design_scores_criterion ON design_scores(criterion_id)")

@@ -1,0 +1,135 @@
+"""Rich rendering of reports that only print: bank coverage, stats, weak topics, plans, today. No prompting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from coach.model import Budget
+    from coach.plan import Step, Weakness
+
+SHADES = " ░▒▓█"
+
+
+def _console() -> Console:
+    return Console(highlight=False, emoji=False)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def _cross(title: str, rows: dict[str, dict[str, int]]) -> Table:
+    columns = list(next(iter(rows.values())))
+    table = Table(title=title, title_justify="left")
+    table.add_column("topic")
+    for c in columns:
+        table.add_column(c, justify="right")
+    table.add_column("total", justify="right")
+    for topic, counts in rows.items():
+        table.add_row(topic, *(str(counts[c]) for c in columns), str(sum(counts.values())))
+    return table
+
+
+def show_coverage(report: dict[str, Any]) -> None:
+    """The bank's size and its topic x robot and topic x budget tables."""
+    console = _console()
+    types = ", ".join(f"{k} {v}" for k, v in report["type"].items())
+    console.print(f"{report['questions']} questions ({types})")
+    console.print(_cross("Topic by robot (a question for several robots counts in each)", report["topic_by_robot"]))
+    console.print(_cross("Topic by budget (the shortest study path that includes it)", report["topic_by_budget"]))
+
+
+def heatmap(counts: dict[str, int]) -> list[str]:
+    """Seven text rows (Mon..Sun), one column per week, shaded by answers that day."""
+    days = [(date.fromisoformat(d), n) for d, n in counts.items()]
+    top = max((n for _, n in days), default=0) or 1
+    first = days[0][0] - timedelta(days=days[0][0].weekday())
+    weeks = (days[-1][0] - first).days // 7 + 1
+    grid = [[" "] * weeks for _ in range(7)]
+    for day, n in days:
+        shade = SHADES[0] if not n else SHADES[min(4, 1 + int(3 * n / top))]
+        grid[day.weekday()][(day - first).days // 7] = shade if n else "·"
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    return [f"{names[i]} {''.join(row)}" for i, row in enumerate(grid)]
+
+
+def show_stats(data: dict[str, Any]) -> None:
+    """Per-topic table, retention, streak, heatmap and the week ahead."""
+    console = _console()
+    table = Table(title=f"{data['attempts']} answers", title_justify="left")
+    for name in ("topic", "answers", "right", "accuracy"):
+        table.add_column(name, justify="left" if name == "topic" else "right")
+    for topic, t in data["topics"].items():
+        table.add_row(topic, str(t["attempts"]), str(t["correct"]), _pct(t["accuracy"]))
+    console.print(table)
+    console.print(f"Retention (reviews, last 30 days): {_pct(data['retention_30d'])}   "
+                  f"Streak: {data['streak_days']} day(s)   Due now: {data['due']}")
+    console.print("\nLast weeks (· none, ░▒▓█ more answers):")
+    for row in heatmap(data["heatmap"]):
+        console.print(row, markup=False)
+    ahead = "  ".join(f"{date.fromisoformat(d['date']).strftime('%a')} {d['count']}" for d in data["due_next_7_days"])
+    console.print(f"\nDue in the next 7 days: {ahead}")
+
+
+def show_weak(ranking: list[Weakness], leeches: list[dict[str, Any]], design: list[dict[str, Any]]) -> None:
+    """Topics and subtopics weakest first, design criteria, and leeches with the explanation to reread."""
+    console = _console()
+    table = Table(title="Weakest first", title_justify="left")
+    for name in ("topic / subtopic", "answers", "accuracy", "recent", "lapses", "recall now", "weakness"):
+        table.add_column(name, justify="left" if name.startswith("topic") else "right")
+    for w in ranking:
+        table.add_row(Text(w.topic, style="bold"), *_weak_cells(w))
+        for s in w.subtopics[:4]:
+            table.add_row(f"  {s.subtopic}", *_weak_cells(s))
+    console.print(table)
+    if not any(w.attempts for w in ranking):
+        console.print("No answers yet: run `coach quiz` first.")
+    for row in [d for d in design if d["score"] < 0.6][:5]:
+        console.print(f"Design: {row['prompt']} / {row['criterion']}: {_pct(row['score'])} over {row['attempts']}")
+    for leech in leeches:
+        console.print(Text(f"\nLeech ({leech['lapses']} lapses) {leech['id']}: {leech['prompt']}", style="red"))
+        console.print(f"  Reread: {leech['explanation']}\n  Source: {leech['source']}", markup=False)
+    console.print("\nDrill them: coach quiz --weak")
+
+
+def _weak_cells(w: Weakness) -> list[str]:
+    return [str(w.attempts), _pct(w.accuracy), _pct(w.recent_accuracy), str(w.lapses), _pct(w.retrievability),
+            f"{w.weakness:.2f}"]
+
+
+def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming: Step | None) -> None:
+    """The plan's steps, with the next one marked."""
+    console = _console()
+    head = f"Study plan: {budget.value} path, {sum(s.minutes for s in steps)} min in {len(steps)} steps"
+    if "days_left" in facts:
+        head += f" (interview {facts['interview']}, {facts['days_left']} day(s) left)"
+    console.print(Text(head, style="bold"))
+    if facts.get("saved") is False:
+        console.print("Not saved: choose one with `coach plan --time 1h|1d|1w|1m` or `--interview YYYY-MM-DD`.")
+    for i, step in enumerate(steps, 1):
+        mark = "→" if step is upcoming else " "
+        what = f"{len(step.question_ids)} questions" if step.question_ids else (step.prompt_id or "")
+        console.print(f"{mark} {i:>2}. [{step.kind}] {step.title}: {step.minutes} min {what}", markup=False)
+
+
+def show_today(facts: dict[str, Any]) -> None:
+    """`coach` with no command."""
+    console = _console()
+    if "days_left" in facts:
+        console.print(Text(f"Interview {facts['interview']}: {facts['days_left']} day(s) left "
+                           f"({facts['budget']} path)", style="bold"))
+    elif "budget" in facts:
+        console.print(Text(f"Study path: {facts['budget']}", style="bold"))
+    console.print(f"Focus: {facts['focus']}   Due now: {facts['due_now']}   "
+                  f"New today: {facts['new_today']}/{facts['new_limit']}   Due in 24 h: {facts['due_tomorrow']}")
+    if "next_step" in facts:
+        console.print(f"Next step: {facts['next_step']}", markup=False)
+    else:
+        console.print("No plan yet: `coach plan --interview YYYY-MM-DD` picks a path for the days you have.")
+    console.print("Start: coach quiz   ·   design rounds: coach design list   ·   mock: coach mock   ·   help: coach -h")
