@@ -137,10 +137,13 @@ def parse_file(path: Path, size: int | None = None) -> list[Question]:
     where = str(path)
     size = path.stat().st_size if size is None else size
     if size > MAX_FILE_BYTES:
-        _fail(where, None, f"file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit",
-              "split it into several files")
+        _fail(where, None, f"file is {_size(size)}, over the {_size(MAX_FILE_BYTES)} limit", "split it into several files")
     raw = path.read_bytes()
     return parse_text(raw, where)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KiB"
 
 
 def parse_text(raw: bytes, where: str) -> list[Question]:
@@ -285,7 +288,8 @@ def _validate(item: Any, where: str, problems: list[CoachError]) -> Question | N
     if qid and not ID_RE.match(qid):
         c.problem(f"id {qid!r} must be lowercase letters, digits and '-'", "id", "rename it, e.g. 'dp-mcap-chunks'")
     qtype = c.choice("type", QType)
-    allowed = COMMON | (BY_TYPE[qtype][0] | BY_TYPE[qtype][1] if qtype else set())
+    every = COMMON.union(*(req | opt for req, opt in BY_TYPE.values()))
+    allowed = COMMON | BY_TYPE[qtype][0] | BY_TYPE[qtype][1] if qtype else every
     for key in item:
         if key != LINES and key not in allowed:
             hint = f"remove it, or use one of: {', '.join(sorted(allowed))}"

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from coach import __version__
-from coach.commands import bank, design, focus, mock, plan, quiz, stats, today, weak
+from coach.commands import bank, config, design, focus, mock, plan, quiz, stats, today, weak
 from coach.commands.common import reports_errors
 from coach.errors import CoachError
 
@@ -61,6 +61,7 @@ app.command()(stats.stats)
 app.command()(plan.plan)
 app.command()(weak.weak)
 app.command()(mock.mock)
+app.command()(config.config)
 app.add_typer(bank.app, name="bank")
 app.add_typer(design.app, name="design")
 
@@ -82,25 +83,11 @@ def _log_crash(exc: BaseException) -> Path | None:
 def main() -> None:
     """Console-script entry point: exit codes 0 ok, 1 user error, 2 usage, 70 bug, 130 Ctrl-C."""
     try:
-        code = app(standalone_mode=False)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        typer.echo("\ninterrupted", err=True)
-        sys.exit(130)
+        app()  # standalone: Typer turns usage errors into exit 2 and Ctrl-C into 130
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message, not a traceback
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            typer.echo("\naborted", err=True)
-            sys.exit(130)
         if os.environ.get("COACH_DEBUG", "") not in ("", "0"):
             raise
         path = _log_crash(exc)
         where = f"; details in {path}" if path else ""
         typer.echo(f"coach: internal error: {type(exc).__name__}: {exc}{where} (please report it)", err=True)
         sys.exit(70)
-    sys.exit(code if isinstance(code, int) else 0)

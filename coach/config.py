@@ -39,6 +39,7 @@ class Settings:
     rubric_dir: Path
     clock: Clock = field(default_factory=Clock)
     debug: bool = False
+    seed: int | None = None  # COACH_SEED: the same choice order every run (tests, recorded demos)
 
     @property
     def db_path(self) -> Path:
@@ -81,7 +82,8 @@ def _parse_now(text: str) -> datetime:
 
 
 def load(environ: dict[str, str] | None = None) -> Settings:
-    """Build Settings from the environment (COACH_HOME, COACH_BANK_PATH, COACH_NOW, COACH_DEBUG)."""
+    """Build Settings from the environment (COACH_HOME, COACH_BANK_PATH, COACH_SHIPPED_BANK, COACH_NOW,
+    COACH_SEED, COACH_DEBUG)."""
     env = os.environ if environ is None else environ
     home = Path(env["COACH_HOME"]).expanduser() if env.get("COACH_HOME") else default_home()
     extra = tuple(Path(p).expanduser() for p in env.get("COACH_BANK_PATH", "").split(os.pathsep) if p.strip())
@@ -92,8 +94,10 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         raise HomeError(f"COACH_NOW={now!r} is not an ISO-8601 time", hint="unset it, or use 2026-01-31T09:00:00Z") from None
     return Settings(
         home=home,
-        bank_paths=(shipped_dir("question_bank"), *extra),
+        # COACH_SHIPPED_BANK=0 serves only your own banks (and gives tests a bank they control)
+        bank_paths=extra if env.get("COACH_SHIPPED_BANK") == "0" else (shipped_dir("question_bank"), *extra),
         rubric_dir=shipped_dir("rubrics"),
         clock=clock,
         debug=env.get("COACH_DEBUG", "") not in ("", "0"),
+        seed=int(env["COACH_SEED"]) if env.get("COACH_SEED", "").isdigit() else None,
     )

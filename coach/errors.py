@@ -33,7 +33,8 @@ class CoachError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
+        loc = self.location
+        where = "" if loc is None else f"{loc} " if loc.item else f"{loc}: "
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{hint}"
 

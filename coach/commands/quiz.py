@@ -92,7 +92,7 @@ def run(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings) -> 
     questions = bank.by_id()
     sched = schedule.scheduler(float(store.setting("retention") or schedule.DEFAULT_RETENTION))
     cards = store.cards()
-    rng, session_id, outcomes = random.Random(), uuid.uuid4().hex[:12], []
+    rng, session_id, outcomes = random.Random(cfg.seed), uuid.uuid4().hex[:12], []
     if not ids:
         next_due = store.next_due(iso(cfg.clock.now()))
         ui.show_nothing_due(local_time(next_due) if next_due else None)

@@ -1,0 +1,100 @@
+"""Shared benchmark helpers: run commands many times, take medians, and build the bare Typer reference app."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+PY = sys.executable
+
+BARE_APP = '''
+from typing import Annotated
+import typer
+
+app = typer.Typer(name="coach", pretty_exceptions_enable=False, add_completion=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+bank = typer.Typer(no_args_is_help=True)
+design = typer.Typer(no_args_is_help=True)
+
+
+@app.callback(invoke_without_command=True)
+def root(version: Annotated[bool, typer.Option("--version")] = False) -> None:
+    """Root."""
+
+'''
+_COMMAND = '''
+@{group}.command("{name}")
+def {func}(topic: Annotated[str | None, typer.Option()] = None, limit: Annotated[int | None, typer.Option()] = None,
+           plain: Annotated[bool, typer.Option("--plain")] = False, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """{name}: a command with options and nothing behind it.
+
+    Example: bare {name}
+    """
+    if limit:
+        print("[1/1] first question")
+
+'''
+SHAPE = {"app": ["quiz", "focus", "stats", "plan", "weak", "mock", "config"], "bank": ["check", "stats"],
+         "design": ["list", "run", "score", "check"]}
+
+
+def bare_app(folder: Path) -> Path:
+    """Write a Typer app with coach's shape (same commands, groups and settings) and nothing behind it."""
+    text = BARE_APP
+    for group, names in SHAPE.items():
+        for name in names:
+            text += _COMMAND.format(group=group, name=name, func=f"{group}_{name}")
+    text += 'app.add_typer(bank, name="bank")\napp.add_typer(design, name="design")\n\nif __name__ == "__main__":\n    app()\n'
+    path = folder / "bare.py"
+    path.write_text(text)
+    return path
+
+
+def time_once(cmd: Sequence[str], env: dict[str, str], until: str | None = None, stdin: str = "") -> float:
+    """Seconds until the process exits, or until `until` appears on its stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                            text=True)
+    if until is None:
+        proc.communicate(stdin)
+        return time.perf_counter() - start
+    assert proc.stdin and proc.stdout
+    proc.stdin.close()
+    for line in proc.stdout:
+        if until in line:
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{' '.join(cmd)} never printed {until!r}")
+    proc.stdout.read()
+    proc.wait()
+    return elapsed
+
+
+def median(cmd: Sequence[str], env: dict[str, str], runs: int, until: str | None = None) -> float:
+    """Median seconds over `runs` runs, after one warm-up run."""
+    time_once(cmd, env, until)
+    return statistics.median(time_once(cmd, env, until) for _ in range(runs))
+
+
+def env_with(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
+
+
+def temp_home() -> Path:
+    return Path(tempfile.mkdtemp(prefix="coach-bench-"))
+
+
+def report(rows: list[tuple[str, float, float | None]]) -> None:
+    """Print name, median ms and ratio to its reference."""
+    for name, seconds, reference in rows:
+        ratio = f"{seconds / reference:.2f}x" if reference else ""
+        print(f"{name:<58} {seconds * 1000:8.1f} ms  {ratio}")

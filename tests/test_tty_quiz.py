@@ -1,0 +1,75 @@
+"""The interactive quiz in a real pseudo-terminal: arrow keys, Enter, Ctrl-C."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from conftest import DATA, NOW, child_env
+
+DOWN, ENTER = "\x1b[B", "\r"
+
+
+def spawn(home: Path, *args: str) -> pexpect.spawn:
+    env = child_env(COACH_HOME=str(home), COACH_SHIPPED_BANK="0", COACH_BANK_PATH=str(DATA / "bank.yaml"),
+                    COACH_NOW=NOW.isoformat(), COACH_SEED="7", PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
+    return pexpect.spawn(sys.executable, ["-m", "coach", *args], env=env, dimensions=(40, 120), timeout=15,
+                         encoding="utf-8")
+
+
+def attempts(home: Path) -> list[tuple[str, int]]:
+    return sqlite3.connect(home / "coach.db").execute("SELECT question_id, correct FROM attempts ORDER BY id").fetchall()
+
+
+def test_arrow_keys_choose_the_right_answer_and_focus_is_asked_once(coach_env: Path) -> None:
+    shown = ["Iron Irwini", "Humble Hawksbill", "Foxy Fitzroy"]
+    random.Random(7).shuffle(shown)  # the order coach shows with COACH_SEED=7
+    child = spawn(coach_env, "quiz", "--budget", "1h", "--limit", "1")
+    child.expect("Which robot are you building for")
+    child.send(ENTER)  # the default, any
+    child.expect("Your answer:")
+    child.send(DOWN * shown.index("Iron Irwini") + ENTER)
+    child.expect("Right.")
+    child.expect("Session: 1/1 right")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert attempts(coach_env) == [("t-mcap-default", 1)]
+    again = spawn(coach_env, "quiz", "--budget", "1h", "--limit", "1")
+    index = again.expect(["Which robot are you building for", "Pick all that apply"])
+    assert index == 1, "focus was asked twice"
+    again.sendintr()
+    again.expect(pexpect.EOF)
+
+
+def test_ctrl_c_mid_session_keeps_answers(coach_env: Path) -> None:
+    child = spawn(coach_env, "quiz", "--budget", "1h", "--robot", "any")
+    child.expect("Your answer:")
+    child.send(ENTER)
+    child.expect("Pick all that apply")
+    child.sendintr()
+    child.expect("Session: ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [qid for qid, _ in attempts(coach_env)] == ["t-mcap-default"]
+
+
+@pytest.mark.parametrize("keys", [" " + DOWN + " " + ENTER])
+def test_checkbox_multi_answer(coach_env: Path, keys: str) -> None:
+    child = spawn(coach_env, "quiz", "--budget", "1h", "--robot", "any", "--limit", "2")
+    child.expect("Your answer:")
+    child.send(ENTER)
+    child.expect("Pick all that apply")
+    child.send(keys)
+    child.expect("Session: ")
+    child.expect(pexpect.EOF)
+    rows = attempts(coach_env)
+    assert [qid for qid, _ in rows] == ["t-mcap-default", "t-rlds-required"]
+    given = sqlite3.connect(coach_env / "coach.db").execute("SELECT given FROM attempts WHERE id = 2").fetchone()[0]
+    assert len(given.split(" | ")) == 2
