@@ -6,11 +6,12 @@ Every problem becomes a located `path:line: [id] message` line inside one BankEr
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ BY_TYPE = {
     QType.recall: ({"answer"}, {"key_points"}),
     QType.numeric: ({"answer", "tolerance", "unit"}, set()),
 }
-FIELDS = tuple(Question.__dataclass_fields__)
+FIELDS = Question._fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +63,15 @@ def load(paths: Iterable[Path], cache_dir: Path | None = None) -> Bank:
     """Load and validate every bank file under `paths`; raise one BankError listing every problem."""
     problems: list[CoachError] = []
     questions: list[Question] = []
-    for path in find_files(paths):
-        try:
-            questions.extend(_load_file(path, cache_dir))
-        except BankError as exc:
-            problems.extend(exc.problems)
+    gc.disable()  # tens of thousands of new objects, no cycles: collections would only cost time
+    try:
+        for path in find_files(paths):
+            try:
+                questions.extend(_load_file(path, cache_dir))
+            except BankError as exc:
+                problems.extend(exc.problems)
+    finally:
+        gc.enable()
     problems.extend(_duplicates(questions))
     if problems:
         raise BankError(problems)
@@ -98,7 +103,7 @@ def _load_file(path: Path, cache_dir: Path | None) -> list[Question]:
 
 def _cache_path(cache_dir: Path, path: Path, stat: os.stat_result) -> Path:
     # key includes mtime_ns: editors often keep the size the same
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}"
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}|2"
     return cache_dir / f"bank-{abs(hash_text(key)):x}.marshal"
 
 
@@ -120,16 +125,25 @@ def _write_cache(cache: Path, questions: list[Question]) -> None:
         pass  # the cache is an optimisation; a read-only home still works
 
 
-def _to_row(q: Question) -> tuple[Any, ...]:
+def _to_row(q: Question) -> list[Any]:
     # plain str/float/tuple only, so marshal (the fastest loader in the stdlib) can hold it
-    return tuple(str(v) if isinstance(v, Enum) else tuple(map(str, v)) if f == "robots" else v
-                 for f, v in ((f, getattr(q, f)) for f in FIELDS))
+    return [str(v) if isinstance(v, Enum) else tuple(map(str, v)) if f == "robots" else v
+            for f, v in zip(FIELDS, q)]
 
 
-def _from_row(row: tuple[Any, ...]) -> Question:
-    q = Question(*row)
-    return replace(q, topic=Topic(q.topic), robots=tuple(map(Robot, q.robots)), budget=Budget(q.budget),
-                   type=QType(q.type))
+_ENUMS = {FIELDS.index(name): {e.value: e for e in enum} for name, enum in
+          (("topic", Topic), ("budget", Budget), ("type", QType))}
+_ROBOTS = FIELDS.index("robots"), {r.value: r for r in Robot}
+
+
+def _from_row(row: list[Any]) -> Question:
+    # dict lookups, not Enum(value) or dataclasses.replace: this runs 10,000 times on a big bank's start-up
+    for index, members in _ENUMS.items():
+        row[index] = members[row[index]]
+    index, robots = _ROBOTS
+    if row[index]:
+        row[index] = tuple(robots[r] for r in row[index])
+    return tuple.__new__(Question, row)
 
 
 def parse_file(path: Path, size: int | None = None) -> list[Question]:

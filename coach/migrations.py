@@ -1,15 +1,18 @@
-"""Ordered schema migrations for coach.db. Shipped migrations are never edited: add a new one instead."""
+"""Ordered schema migrations for coach.db. Shipped migrations are never edited: add a new one instead.
+
+sqlite-utils' Migrations applies them; it is imported only when something is pending, so a normal start-up
+(schema current) never pays for importing sqlite_utils.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
-from sqlite_utils.migrations import Migrations
-
-migrations = Migrations("coach")
+SET = "coach"
 
 
-@migrations()
 def m001_initial(db: Any) -> None:
     db.execute(
         """CREATE TABLE attempts (
@@ -43,7 +46,6 @@ def m001_initial(db: Any) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-@migrations()
 def m002_design(db: Any) -> None:
     db.execute(
         """CREATE TABLE design_attempts (
@@ -67,3 +69,27 @@ def m002_design(db: Any) -> None:
         )"""
     )
     db.execute("CREATE INDEX design_scores_criterion ON design_scores(criterion_id)")
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_initial, m002_design]
+NAMES = [m.__name__ for m in MIGRATIONS]
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in this database, in order (empty for a new file)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone()
+    if not found:
+        return []
+    rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (SET,))
+    return [r[0] for r in rows]
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration with sqlite-utils, each in a transaction with its record."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(SET)
+    for fn in MIGRATIONS:
+        migrations()(fn)
+    migrations.apply(Database(conn))

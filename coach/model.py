@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Topic(StrEnum):
@@ -57,9 +58,12 @@ class Rating(StrEnum):
     easy = "easy"
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One validated question. `robots` is empty for an `any` question."""
+class Question(NamedTuple):
+    """One validated question. `robots` is empty for an `any` question.
+
+    A NamedTuple rather than a frozen dataclass: a 10,000-question bank is rebuilt from its cache on every start,
+    and tuple construction is several times cheaper.
+    """
 
     id: str
     topic: Topic

@@ -210,9 +210,7 @@ def _store_error(path: Path, exc: sqlite3.Error) -> StoreError:
 
 def open_store(path: Path) -> Store:
     """Open (creating or migrating) the database at `path`; refuse corrupt, foreign or newer files untouched."""
-    from sqlite_utils import Database
-
-    from coach.migrations import migrations
+    from coach import migrations
 
     existed = path.exists() and path.stat().st_size > 0
     try:
@@ -221,28 +219,18 @@ def open_store(path: Path) -> Store:
     except sqlite3.DatabaseError as exc:
         raise _store_error(path, exc) from None
     try:
-        db = Database(conn)
-        applied = [m.name for m in migrations.applied(db)] if "_sqlite_migrations" in tables else []
+        applied = migrations.applied(conn)
         if tables and not applied:
             raise StoreError("not a coach database (it has other tables)", location=Location(str(path)),
                              hint=KNOWN_HINT)
-        known = {m.name for m in migrations._migrations}
-        newer = [name for name in applied if name not in known]
+        newer = [name for name in applied if name not in migrations.NAMES]
         if newer:
             raise StoreError(f"written by a newer coach (schema {newer[-1]})", location=Location(str(path)),
                              hint="upgrade coach: pip install -U coach")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        if migrations.pending(db):
-            if existed and applied:
-                _backup(conn, path.with_name(f"{path.name}.backup-{applied[-1]}"))
-            conn.execute("BEGIN IMMEDIATE")  # two sessions starting at once must not both migrate
-            try:
-                migrations.apply(db)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        if len(applied) < len(migrations.NAMES):
+            _migrate(conn, path, applied if existed else [])
     except StoreError:
         conn.close()
         raise
@@ -250,6 +238,20 @@ def open_store(path: Path) -> Store:
         conn.close()
         raise _store_error(path, exc) from None
     return Store(path, conn)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, applied: list[str]) -> None:
+    from coach import migrations
+
+    if applied:
+        _backup(conn, path.with_name(f"{path.name}.backup-{applied[-1]}"))
+    conn.execute("BEGIN IMMEDIATE")  # two sessions starting at once must not both migrate
+    try:
+        migrations.apply(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _backup(conn: sqlite3.Connection, target: Path) -> None:

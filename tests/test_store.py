@@ -7,7 +7,7 @@ import pytest
 from sqlite_utils import Database
 
 from coach.errors import StoreError
-from coach.migrations import migrations
+from coach import migrations
 from coach.store import AttemptRow, open_store
 
 
@@ -68,8 +68,12 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_old_schema_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "coach.db"
+    from sqlite_utils.migrations import Migrations
+
     db = Database(sqlite3.connect(path, isolation_level=None))
-    migrations.apply(db, stop_before="m002_design")
+    old = Migrations(migrations.SET)
+    old()(migrations.m001_initial)
+    old.apply(db)
     db.execute("INSERT INTO settings(key, value) VALUES ('focus', 'arm')")
     db.conn.close()
     store = open_store(path)

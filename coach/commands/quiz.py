@@ -90,7 +90,8 @@ def run(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings) -> 
     from coach.ui.quiz import Stop, local_time
 
     questions = bank.by_id()
-    sched = schedule.scheduler(float(store.setting("retention") or schedule.DEFAULT_RETENTION))
+    retention = float(store.setting("retention") or schedule.DEFAULT_RETENTION)
+    sched = None  # built after the first answer: fsrs need not delay the first question
     cards = store.cards()
     rng, session_id, outcomes = random.Random(cfg.seed), uuid.uuid4().hex[:12], []
     if not ids:
@@ -104,6 +105,7 @@ def run(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings) -> 
             outcome = session.grade(q, answer, ui.elapsed_ms())
             now = cfg.clock.now()
             old = cards.get(qid)
+            sched = sched or schedule.scheduler(retention)
             result = schedule.review(sched, qid, old.card_json if old else None, outcome.rating, now)
             store.record(AttemptRow(qid, q.topic.value, q.subtopic, iso(now), outcome.given, outcome.correct,
                                     outcome.rating.value, outcome.duration_ms, session_id),

@@ -5,6 +5,7 @@ The only quiz code that prompts or prints. Ctrl-C and end of input become `Stop`
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -29,11 +30,15 @@ class QuizUI:
     """Asks questions and shows feedback, in rich+questionary or plain line mode."""
 
     def __init__(self, plain: bool) -> None:
+        self.plain = not is_interactive(plain)
+        self.started = time.monotonic()
+
+    @functools.cached_property
+    def console(self) -> Any:
+        # rich is imported on first use only: plain mode never needs it
         from rich.console import Console
 
-        self.plain = not is_interactive(plain)
-        self.console = Console(highlight=False, soft_wrap=self.plain, emoji=False)
-        self.started = time.monotonic()
+        return Console(highlight=False, emoji=False)
 
     # input ------------------------------------------------------------------------------------------------
     def _line(self, prompt: str) -> str:
