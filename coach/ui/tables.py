@@ -24,15 +24,16 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
 
 
-def _cross(title: str, rows: dict[str, dict[str, int]]) -> Table:
-    columns = list(next(iter(rows.values())))
+def _cross(title: str, rows: dict[str, dict[str, int]], label: str) -> Table:
+    """A count table with one row per key of the inner dicts and one column per topic (fits 80 columns)."""
+    topics = list(rows)
     table = Table(title=title, title_justify="left")
-    table.add_column("topic")
-    for c in columns:
-        table.add_column(c, justify="right")
-    table.add_column("total", justify="right")
-    for topic, counts in rows.items():
-        table.add_row(topic, *(str(counts[c]) for c in columns), str(sum(counts.values())))
+    table.add_column(label, no_wrap=True)
+    for topic in topics:
+        table.add_column(topic.replace("-", "-\n", 1), justify="right")
+    for key in next(iter(rows.values())):
+        table.add_row(key, *(str(rows[t][key]) for t in topics))
+    table.add_row("total", *(str(sum(rows[t].values())) for t in topics), style="bold")
     return table
 
 
@@ -41,8 +42,10 @@ def show_coverage(report: dict[str, Any]) -> None:
     console = _console()
     types = ", ".join(f"{k} {v}" for k, v in report["type"].items())
     console.print(f"{report['questions']} questions ({types})")
-    console.print(_cross("Topic by robot (a question for several robots counts in each)", report["topic_by_robot"]))
-    console.print(_cross("Topic by budget (the shortest study path that includes it)", report["topic_by_budget"]))
+    console.print(_cross("Robot by topic (a question for several robots counts in each)", report["topic_by_robot"],
+                         "robot"))
+    console.print(_cross("Budget by topic (the shortest study path that includes it)", report["topic_by_budget"],
+                         "budget"))
 
 
 def heatmap(counts: dict[str, int]) -> list[str]:
