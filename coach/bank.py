@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from coach import __version__
 from coach.errors import BankError, CoachError, Location
 from coach.model import ANY_ROBOT, Budget, QType, Question, Robot, Topic
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# the C loader parses about 1.7 MB of bank YAML a second; shipped files are under 100 KiB
+MAX_FILE_BYTES = 4 * 1024 * 1024
 LINES = "__lines__"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COMMON = {"id", "topic", "subtopic", "robots", "budget", "difficulty", "type", "prompt", "explanation", "sources"}
@@ -127,8 +128,9 @@ def _write_cache(cache: Path, questions: list[Question]) -> None:
 
 def _to_row(q: Question) -> list[Any]:
     # plain str/float/tuple only, so marshal (the fastest loader in the stdlib) can hold it
-    return [str(v) if isinstance(v, Enum) else tuple(map(str, v)) if f == "robots" else v
-            for f, v in zip(FIELDS, q)]
+    row: list[Any] = [str(v) if isinstance(v, Enum) else v for v in q]
+    row[FIELDS.index("robots")] = tuple(str(r) for r in q.robots)
+    return row
 
 
 _ENUMS = {FIELDS.index(name): {e.value: e for e in enum} for name, enum in
@@ -152,7 +154,13 @@ def parse_file(path: Path, size: int | None = None) -> list[Question]:
     size = path.stat().st_size if size is None else size
     if size > MAX_FILE_BYTES:
         _fail(where, None, f"file is {_size(size)}, over the {_size(MAX_FILE_BYTES)} limit", "split it into several files")
-    raw = path.read_bytes()
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # bounded: a device such as /dev/zero says its size is 0
+    except OSError as exc:
+        _fail(where, None, f"cannot read the file: {exc.strerror or exc}", "check that it is a readable file")
+    if len(raw) > MAX_FILE_BYTES:
+        _fail(where, None, f"file is over the {_size(MAX_FILE_BYTES)} limit", "split it into several files")
     return parse_text(raw, where)
 
 
@@ -205,12 +213,28 @@ def _parse_yaml(text: str, where: str) -> Any:
             return super().construct_object(node, deep)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[tuple[str, str]] = set()
+            for key, _ in node.value:  # a second 'answer:' would silently replace the first
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if (key.tag, key.value) in seen:
+                        raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key.value!r}",
+                                                                key.start_mark)
+                    seen.add((key.tag, key.value))
             mapping = super().construct_mapping(node, deep)
             lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
             lines[""] = node.start_mark.line + 1
             mapping[LINES] = lines
             return mapping
 
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                value = super().construct_yaml_int(node)
+                float(value)  # numeric answers are floats, and str() of a huge int raises
+            except (ValueError, OverflowError):
+                raise yaml.constructor.ConstructorError(None, None, "integer out of range", node.start_mark) from None
+            return value
+
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
     try:
         return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -233,7 +257,7 @@ class _Checker:
         self.item, self.where, self.problems = item, where, problems
         self.lines: dict[str, int] = item.get(LINES, {})
         raw_id = item.get("id")
-        self.qid = raw_id if isinstance(raw_id, str) else None
+        self.qid = raw_id if isinstance(raw_id, str) and raw_id.isprintable() else None  # one line per problem
         self.ok = True
 
     def problem(self, message: str, key: str = "", hint: str = "see docs/bank-format.md") -> None:
@@ -278,13 +302,13 @@ class _Checker:
             return 0.0
         return float(value)
 
-    def choice(self, key: str, enum: type, extra: tuple[str, ...] = ()) -> Any:
+    def choice(self, key: str, enum: type[StrEnum]) -> Any:
         value = self.text(key)
-        valid = [e.value for e in enum] + list(extra)
+        valid = [e.value for e in enum]
         if value and value not in valid:
             self.problem(f"{key} {value!r} is not valid", key, f"use one of: {', '.join(valid)}")
             return None
-        return enum(value) if value in [e.value for e in enum] else value or None
+        return enum(value) if value else None
 
 
 def _kind(value: Any) -> str:
@@ -307,8 +331,8 @@ def _validate(item: Any, where: str, problems: list[CoachError]) -> Question | N
     for key in item:
         if key != LINES and key not in allowed:
             hint = f"remove it, or use one of: {', '.join(sorted(allowed))}"
-            c.problem(f"unknown field '{key}'" + (f" for type {qtype}" if qtype else ""), str(key), hint)
-    for key in sorted(REQUIRED | (BY_TYPE[qtype][0] if qtype else set())):
+            c.problem(f"unknown field {str(key)!r}" + (f" for type {qtype}" if qtype else ""), str(key), hint)
+    for key in sorted((REQUIRED - {"id", "type"}) | (BY_TYPE[qtype][0] if qtype else set())):  # those two: above
         if key not in item:
             c.problem(f"missing field '{key}'", hint=f"add '{key}:'")
     if not c.ok:

@@ -32,7 +32,7 @@ def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], 
         budget = plan.budget_for_days(days)
         facts.update(interview=interview, days_left=days)
     else:
-        budget = Budget(saved_time)
+        budget = Budget(saved_time or Budget.day)
     robot = parse_robot(store.setting("focus") or "any")
     return budget, plan.build(bank.questions, budget, robot), facts
 
