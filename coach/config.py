@@ -57,7 +57,7 @@ class Settings:
         """Create COACH_HOME if needed and check it is writable."""
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            probe = self.home / ".write-test"
+            probe = self.home / f".write-test-{os.getpid()}"  # per process: sessions starting together
             probe.write_text("ok")
             probe.unlink()
         except OSError as exc:

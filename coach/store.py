@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,10 +66,11 @@ class Store:
             try:
                 yield self.conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may already have rolled back (a corrupt page, a full disk)
+                    self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # not only OperationalError: a damaged page raises DatabaseError
             raise _store_error(self.path, exc) from None
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -227,7 +229,7 @@ def open_store(path: Path) -> Store:
         if newer:
             raise StoreError(f"written by a newer coach (schema {newer[-1]})", location=Location(str(path)),
                              hint="upgrade coach: pip install -U coach")
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         if len(applied) < len(migrations.NAMES):
             _migrate(conn, path, applied if existed else [])
@@ -243,10 +245,11 @@ def open_store(path: Path) -> Store:
 def _migrate(conn: sqlite3.Connection, path: Path, applied: list[str]) -> None:
     from coach import migrations
 
-    if applied:
-        _backup(conn, path.with_name(f"{path.name}.backup-{applied[-1]}"))
     conn.execute("BEGIN IMMEDIATE")  # two sessions starting at once must not both migrate
     try:
+        # looked at again under the lock: a session that just migrated must not have its result saved as the backup
+        if applied and migrations.applied(conn) == applied:
+            _backup(path, path.with_name(f"{path.name}.backup-{applied[-1]}"))
         migrations.apply(conn)
     except BaseException:
         conn.execute("ROLLBACK")
@@ -254,13 +257,29 @@ def _migrate(conn: sqlite3.Connection, path: Path, applied: list[str]) -> None:
     conn.execute("COMMIT")
 
 
-def _backup(conn: sqlite3.Connection, target: Path) -> None:
-    # the backup API copies a consistent snapshot, WAL included; a plain file copy could miss the WAL
-    dest = sqlite3.connect(target)
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # a new file needs an exclusive lock to switch to WAL, and SQLite refuses it at once, without the busy wait,
+    # while another session starting at the same moment is switching too: wait here as the busy timeout would
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _backup(source: Path, target: Path) -> None:
+    # the backup API copies a consistent snapshot, WAL included; a plain file copy could miss the WAL. It reads
+    # through a second connection: it refuses (and Python retries forever) a source in a write transaction
+    src, dest = sqlite3.connect(source, timeout=15), sqlite3.connect(target)
     try:
-        conn.backup(dest)
+        src.backup(dest)
     finally:
         dest.close()
+        src.close()
 
 
 def utc_days_ago(now: datetime, days: int) -> str:

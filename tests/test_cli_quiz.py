@@ -105,7 +105,7 @@ def test_bank_stats_json(test_bank: Path) -> None:
     assert data["questions"] == 6 and data["topic"]["fleet-mlops"] == 2 and data["robot"]["humanoid"] == 1
     assert data["budget"] == {"1h": 2, "1d": 2, "1w": 1, "1m": 1}
     table = invoke("bank", "stats")
-    assert "Topic by robot" in table.stdout and "Topic by budget" in table.stdout
+    assert "Robot by topic" in table.stdout and "Budget by topic" in table.stdout
 
 
 def test_daily_new_limit_is_settable(test_bank: Path) -> None:
