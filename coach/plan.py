@@ -22,6 +22,14 @@ DESIGN_ORDER = ["teleop-flywheel", "ota-policy-rollout", "fleet-observability", 
 PROMPT_TOPIC = {"teleop-flywheel": "fleet-mlops", "ota-policy-rollout": "fleet-mlops",
                 "fleet-observability": "fleet-mlops", "multi-robot-data-format": "data-pipelines",
                 "sim-rl-pipeline": "sim-to-real", "reproducible-training-eval": "fleet-mlops"}
+# the prompts closest to each robot's daily problems, for mock interviews
+ROBOT_PROMPTS = {
+    Robot.humanoid: ("teleop-flywheel", "sim-rl-pipeline"), Robot.quadruped: ("sim-rl-pipeline", "ota-policy-rollout"),
+    Robot.arm: ("teleop-flywheel", "reproducible-training-eval"),
+    Robot.mobile_manipulator: ("teleop-flywheel", "multi-robot-data-format"),
+    Robot.amr: ("fleet-observability", "ota-policy-rollout"), Robot.drone: ("fleet-observability", "ota-policy-rollout"),
+    Robot.autonomous_vehicle: ("fleet-observability", "reproducible-training-eval"),
+}
 DESIGN_BY_BUDGET = {Budget.hour: 0, Budget.day: 1, Budget.week: 4, Budget.month: 6}
 
 
@@ -206,3 +214,19 @@ def rank(stats: Iterable[QuestionStats], design_by_topic: dict[str, float]) -> l
     for w in topics.values():
         w.subtopics.sort(key=lambda x: (-x.weakness, x.subtopic))
     return sorted(topics.values(), key=lambda w: (-w.weakness, w.topic))
+
+
+def pick_prompt(prompt_ids: Iterable[str], criteria: Iterable[tuple[str, str, int, float]], robot: Robot | None) -> str:
+    """The design prompt a mock interview should use: the weakest (never tried counts as 0.5), nudged toward the
+    prompts closest to the user's robot. `criteria` rows are (prompt, criterion, attempts, mean score 0-1)."""
+    scores: dict[str, list[float]] = defaultdict(list)
+    for prompt_id, _criterion, _n, mean in criteria:
+        scores[prompt_id].append(mean)
+    relevant = ROBOT_PROMPTS.get(robot, ()) if robot else ()
+
+    def weakness(pid: str) -> float:
+        base = 1 - sum(scores[pid]) / len(scores[pid]) if scores.get(pid) else 0.5
+        return base + (0.15 - 0.05 * relevant.index(pid) if pid in relevant else 0.0)
+
+    ordered = sorted(prompt_ids, key=lambda pid: DESIGN_ORDER.index(pid) if pid in DESIGN_ORDER else len(DESIGN_ORDER))
+    return max(ordered, key=weakness)

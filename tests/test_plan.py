@@ -59,3 +59,13 @@ def test_rank_puts_failing_topics_first_and_unpractised_in_the_middle() -> None:
     assert [s.subtopic for s in dp.subtopics] == ["mcap", "rlds"]
     assert abs(dp.retrievability - 0.65) < 1e-9
     assert dp.to_dict()["subtopics"][0]["accuracy"] == 0.3
+
+
+def test_pick_prompt_prefers_weak_criteria_and_the_robot() -> None:
+    ids = list(plan.DESIGN_ORDER)
+    assert plan.pick_prompt(ids, [], None) == "teleop-flywheel"
+    assert plan.pick_prompt(ids, [], Robot.drone) == "fleet-observability"
+    weak_ota = [("ota-policy-rollout", "rollback", 2, 0.1), ("ota-policy-rollout", "staging", 2, 0.3)]
+    assert plan.pick_prompt(ids, weak_ota, Robot.drone) == "ota-policy-rollout"
+    strong_obs = [("fleet-observability", c, 1, 0.9) for c in ("a", "b")]
+    assert plan.pick_prompt(ids, strong_obs, Robot.drone) == "ota-policy-rollout"

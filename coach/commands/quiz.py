@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ from coach.model import Budget, Filters, Robot, Topic
 
 if TYPE_CHECKING:
     from coach.bank import Bank
+    from coach.model import Outcome
     from coach.config import Settings
     from coach.store import Store
     from coach.ui.quiz import QuizUI
@@ -85,23 +87,39 @@ def _weak_ids(bank: Bank, store: Store, filters: Filters, cfg: Settings) -> list
 
 def run(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings) -> None:
     """Ask each question, grade it, schedule it and store it at once; summary at the end or on Stop."""
+    from coach.store import iso
+    from coach.ui.quiz import local_time
+
+    if not ids:
+        next_due = store.next_due(iso(cfg.clock.now()))
+        ui.show_nothing_due(local_time(next_due) if next_due else None)
+        return
+    outcomes, _ = ask_all(bank, store, ui, ids, cfg)
+    show_summary(bank, store, ui, outcomes, cfg)
+
+
+def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
+            deadline: float | None = None) -> tuple[list[Outcome], bool]:
+    """Ask the questions in order, storing each answer at once. Returns the outcomes and whether the user stopped.
+
+    With a `deadline` (time.monotonic()), the questions show the time left and asking ends once it has passed.
+    """
     from coach import schedule, session
     from coach.store import AttemptRow, iso
-    from coach.ui.quiz import Stop, local_time
+    from coach.ui.quiz import Stop
 
     questions = bank.by_id()
     retention = float(store.setting("retention") or schedule.DEFAULT_RETENTION)
     sched = None  # built after the first answer: fsrs need not delay the first question
     cards = store.cards()
     rng, session_id, outcomes = random.Random(cfg.seed), uuid.uuid4().hex[:12], []
-    if not ids:
-        next_due = store.next_due(iso(cfg.clock.now()))
-        ui.show_nothing_due(local_time(next_due) if next_due else None)
-        return
     try:
         for index, qid in enumerate(ids, 1):
+            if deadline is not None and time.monotonic() > deadline:
+                ui.warn_over_time()
+                break
             q = questions[qid]
-            answer = ui.ask(q, session.shuffled_choices(q, rng), index, len(ids))
+            answer = ui.ask(q, session.shuffled_choices(q, rng), index, len(ids), deadline)
             outcome = session.grade(q, answer, ui.elapsed_ms())
             now = cfg.clock.now()
             old = cards.get(qid)
@@ -113,8 +131,17 @@ def run(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings) -> 
             outcomes.append(outcome)
             ui.show_feedback(q, outcome)
     except Stop:
-        pass
-    summary = session.summarise(questions, outcomes)
+        return outcomes, True
+    return outcomes, False
+
+
+def show_summary(bank: Bank, store: Store, ui: QuizUI, outcomes: list[Outcome], cfg: Settings) -> None:
+    """Score, per-topic counts and what comes due next."""
+    from coach import session
+    from coach.store import iso
+    from coach.ui.quiz import local_time
+
+    summary = session.summarise(bank.by_id(), outcomes)
     now = cfg.clock.now()
     summary.due_tomorrow = len(store.due_between(iso(now), iso(now + timedelta(days=1))))
     next_due = store.next_due(iso(now))

@@ -65,10 +65,10 @@ class QuizUI:
             if value is not None:
                 return value
 
-    def ask(self, q: Question, choices: list[str], index: int, total: int) -> Answer:
-        """Show a question and return the user's answer; raises Stop."""
+    def ask(self, q: Question, choices: list[str], index: int, total: int, deadline: float | None = None) -> Answer:
+        """Show a question (with the time left before `deadline`, if any) and return the answer; raises Stop."""
         self.started = time.monotonic()
-        self.show_question(q, choices, index, total)
+        self.show_question(q, choices, index, total, deadline)
         if q.type is QType.recall:
             return self._recall(q)
         if self.plain:
@@ -142,8 +142,11 @@ class QuizUI:
         return int((time.monotonic() - self.started) * 1000)
 
     # output -----------------------------------------------------------------------------------------------
-    def show_question(self, q: Question, choices: list[str], index: int, total: int) -> None:
+    def show_question(self, q: Question, choices: list[str], index: int, total: int,
+                      deadline: float | None = None) -> None:
         head = f"[{index}/{total}] {q.topic.value}{' / ' + q.subtopic if q.subtopic else ''} · {q.type.value}"
+        if deadline is not None:
+            head += f" · {clock_left(deadline - time.monotonic())} left"
         if self.plain:
             print(f"\n{head}\n{q.prompt}")
             for i, choice in enumerate(choices, 1):
@@ -187,6 +190,14 @@ class QuizUI:
             lines.append(f"Due in the next 24 h: {summary.due_tomorrow}")
         self._say("\n" + "\n".join(lines), "bold")
 
+    def announce(self, text: str) -> None:
+        """A line of framing before a timed block."""
+        self._say(text, "bold")
+
+    def warn_over_time(self) -> None:
+        """The timed block ran over its budget."""
+        self._say("Time is up for this block: moving on.", "yellow")
+
     def show_nothing_due(self, next_due: str | None) -> None:
         tail = f" Next review: {next_due}." if next_due else ""
         self._say(f"Nothing due and no new questions left for today.{tail} Try `coach quiz --weak` or "
@@ -199,6 +210,12 @@ class QuizUI:
         return str(self._ask(questionary.select(
             "Which robot are you building for? (tailors every quiz; change later with `coach focus`)",
             choices=names, default="any")))
+
+
+def clock_left(seconds: float) -> str:
+    """'12:05' for time left, '-0:40' once over."""
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    return f"{sign}{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def _right_answer(q: Question) -> str:
