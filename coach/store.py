@@ -161,9 +161,9 @@ class Store:
         return [r[0] for r in self._rows("SELECT due_utc FROM cards WHERE due_utc >= ? AND due_utc < ?",
                                          (start_utc, end_utc))]
 
-    def due_count(self, now_utc: str) -> int:
-        """How many cards are due at `now`."""
-        return int(self._rows("SELECT count(*) FROM cards WHERE due_utc <= ?", (now_utc,))[0][0])
+    def due_ids(self, now_utc: str) -> list[str]:
+        """Ids of the cards due at `now` (callers drop the ones no longer in the bank)."""
+        return [r[0] for r in self._rows("SELECT question_id FROM cards WHERE due_utc <= ?", (now_utc,))]
 
     def next_due(self, after_utc: str) -> str | None:
         """The earliest due time after `after_utc`, if any."""

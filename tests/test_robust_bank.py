@@ -323,6 +323,7 @@ def test_removed_question_keeps_its_history_and_is_no_longer_served(
     own_bank.write_text(text[: text.index("  - id: t-mcap-default")] + text[text.index("  - id: t-rlds-required"):])
     monkeypatch.setenv("COACH_NOW", "2027-06-01T09:00:00Z")  # everything is due by then
     assert stats()["topics"]["data-pipelines"]["attempts"] == 2
+    assert stats()["due"] == 1, "a removed question is not counted as due"
     out = quiz(input="1\n" * 30)
     assert "MCAP" not in out
     served = [r[0] for r in sqlite3.connect(coach_env / "coach.db").execute(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import open_store, reports_errors, settings
+from coach.commands.common import load_bank, open_store, reports_errors, settings
 
 if TYPE_CHECKING:
     from coach.store import Store
@@ -34,8 +34,8 @@ def streak(days: Counter[date], today: date) -> int:
     return count
 
 
-def collect(store: Store, now: datetime) -> dict[str, Any]:
-    """Everything `coach stats` shows, as JSON-ready data."""
+def collect(store: Store, now: datetime, served: set[str]) -> dict[str, Any]:
+    """Everything `coach stats` shows, as JSON-ready data; `served` is the bank's ids (due counts only those)."""
     from coach.store import iso
 
     topics = {t: {"attempts": n, "correct": c, "accuracy": round(c / n, 3) if n else None}
@@ -50,7 +50,7 @@ def collect(store: Store, now: datetime) -> dict[str, Any]:
         "attempts": store.attempt_count(),
         "correct": sum(t["correct"] for t in topics.values()),
         "topics": topics,
-        "due": store.due_count(iso(now)),
+        "due": sum(qid in served for qid in store.due_ids(iso(now))),
         "retention_30d": round(kept / reviews, 3) if reviews else None,
         "streak_days": streak(days, today),
         "due_next_7_days": [{"date": (today + timedelta(days=i)).isoformat(), "count": ahead.get(
@@ -69,7 +69,8 @@ def stats(
 
     Example: coach stats --json
     """
-    data = collect(open_store(ctx), settings(ctx).clock.now())
+    served = {q.id for q in load_bank(ctx).questions}
+    data = collect(open_store(ctx), settings(ctx).clock.now(), served)
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return

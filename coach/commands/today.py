@@ -24,7 +24,7 @@ def show(ctx: typer.Context) -> None:
     found = current(store, bank, now.astimezone().date())
     facts = {
         "focus": store.setting("focus") or "not set",
-        "due_now": store.due_count(iso(now)),
+        "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.questions}),
         "new_today": store.new_since(iso(local_day_start(now))),
         "new_limit": new_limit,
         "due_tomorrow": len(store.due_between(iso(now), iso(now + timedelta(days=1)))),
