@@ -1,16 +1,100 @@
-"""coach mock: a timed mock interview (being written)."""
+"""coach mock: a timed mock interview: rapid-fire questions on weak and due topics, then a design round, then a
+report under $COACH_HOME/reports/."""
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-from coach.commands.common import reports_errors
+from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.focus import ROBOT_NAMES, parse_robot
+from coach.model import Filters
+
+if TYPE_CHECKING:
+    from coach.bank import Bank
+    from coach.model import Outcome, Robot
+    from coach.store import Store
+
+RAPID_SHARE = 0.2  # of the round: a short warm-up, as many loops start, before the design discussion
+
+
+def rapid_fire_ids(bank: Bank, store: Store, robot: Robot | None, count: int, now: Any) -> list[str]:
+    """Due reviews first, then questions from the weakest topics, for the user's robot."""
+    from coach import schedule
+    from coach.commands.weak import weak_drill
+    from coach.store import iso
+
+    filters = Filters(robot=robot)
+    due = {qid: row.due_utc for qid, row in store.cards().items()}
+    ids = schedule.queue(bank.questions, due, filters, iso(now), new_limit=0)
+    ids += [qid for qid in weak_drill(bank, store, filters, now) if qid not in ids]
+    return ids[:count]
 
 
 @reports_errors
-def mock(ctx: typer.Context) -> None:
-    """A timed mock interview: rapid-fire questions, then a design round.
+def mock(
+    ctx: typer.Context,
+    minutes: Annotated[int, typer.Option(min=10, max=120, help="Length of the round in minutes.")] = 45,
+    prompt: Annotated[str | None, typer.Option(help="Design prompt id (default: chosen for your focus and weak "
+                                               "criteria).", show_default=False)] = None,
+    robot: Annotated[str | None, typer.Option(help=f"Robot for this round: {', '.join(ROBOT_NAMES)}.",
+                                              show_default=False)] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Line mode, no arrow-key prompts.")] = False,
+) -> None:
+    """A timed mock interview: rapid-fire questions, then a design round phase by phase, then a report.
 
     Example: coach mock --minutes 45
     """
-    raise typer.Exit(1)
+    from coach import plan, rubric
+    from coach.commands.quiz import ask_all
+    from coach.ui import design as design_ui
+    from coach.ui.quiz import QuizUI
+
+    cfg, bank, store = settings(ctx), load_bank(ctx), open_store(ctx)
+    focus = parse_robot(robot if robot is not None else store.setting("focus") or "any")
+    rubrics = rubric.load_all(cfg.rubric_dir, cfg.cache_dir)
+    chosen = rubric.find(cfg.rubric_dir, prompt) if prompt else rubrics[
+        plan.pick_prompt(rubrics, store.design_criteria(), focus)]
+    rapid = max(3, round(minutes * RAPID_SHARE))
+    ui = QuizUI(plain)
+    ids = rapid_fire_ids(bank, store, focus, rapid, cfg.clock.now())
+    ui.announce(f"Mock interview, {minutes} min: rapid-fire ({len(ids)} questions, {rapid} min), then the design "
+                f"round '{chosen.title}' ({minutes - rapid} min). q, Ctrl-C or Ctrl-D ends it; answers are kept.")
+    outcomes, stopped = ask_all(bank, store, ui, ids, cfg, deadline=time.monotonic() + rapid * 60)
+    answer = None
+    if not stopped:
+        answer = design_ui.run_phases(chosen, focus, minutes - rapid, ui.plain)
+    _finish(ctx, bank, store, chosen, focus, outcomes, answer)
+
+
+def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Robot | None,
+            outcomes: list[Outcome], answer: str | None) -> None:
+    """Score the design answer, store it, write the Markdown and HTML reports and print where they are."""
+    from coach import report, scoring
+    from coach.store import iso
+
+    cfg = settings(ctx)
+    now = cfg.clock.now()
+    if not outcomes and not answer:
+        typer.echo("Mock ended before any answer: nothing to report.", err=True)
+        return
+    questions = bank.by_id()
+    rapid = [{"id": o.question_id, "prompt": questions[o.question_id].prompt, "topic": questions[o.question_id].topic,
+              "given": o.given, "correct": o.correct} for o in outcomes]
+    card = scoring.score(chosen, answer or "")
+    history = [report.Attempt(w, s) for w, s in store.design_history(chosen.id)]
+    if answer:
+        store.record_design(chosen.id, iso(now), focus.value if focus else "", answer, dict(card.to_dict()))
+    cfg.reports_dir.mkdir(parents=True, exist_ok=True)
+    stem = cfg.reports_dir / f"mock-{now.strftime('%Y%m%d-%H%M%S')}-{chosen.id}"
+    for suffix in (".md", ".html"):
+        path = stem.with_suffix(suffix)
+        body = report.render(f"report{suffix}.j2", card, chosen, answered_utc=iso(now), robot=focus,
+                             history=history, answer=answer or "", mock={"rapid": rapid, "designed": bool(answer)})
+        report.write(path, body, force=False)
+    right = sum(r["correct"] for r in rapid)
+    typer.echo(f"Rapid-fire: {right}/{len(rapid)} right. Design: {card.score}/100" if answer else
+               f"Rapid-fire: {right}/{len(rapid)} right. No design answer.")
+    typer.echo(f"Report: {stem.with_suffix('.html')} (and .md)")
