@@ -91,4 +91,14 @@ def test_non_editable_install_finds_shipped_bank_from_any_folder(tmp_path: Path)
     assert where.startswith(site), where
     stats = subprocess.run([coach, "bank", "stats", "--json"], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert '"questions"' in stats.stdout
+    # the terminal UI, the rubrics and the report templates ship too
+    table = subprocess.run([coach, "bank", "stats"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert "Robot by topic" in table.stdout, table.stderr
+    rubrics = subprocess.run([coach, "design", "check"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert rubrics.returncode == 0 and "6 rubric(s)" in rubrics.stderr, rubrics.stderr
+    answer = elsewhere / "answer.md"
+    answer.write_text("We canary 5% of robots first because a bad policy then stops few of them.\n")
+    scored = subprocess.run([coach, "design", "score", "ota-policy-rollout", "--answer-file", str(answer), "--report",
+                             str(elsewhere / "r.html")], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert scored.returncode == 0 and (elsewhere / "r.html").read_text().lower().startswith("<!doctype html>"), scored.stderr
     assert subprocess.run([coach, "--version"], capture_output=True, text=True, env=env).stdout.startswith("coach ")
