@@ -7,8 +7,6 @@ Every problem becomes a located `path:line: [id] message` line inside one BankEr
 from __future__ import annotations
 
 import gc
-import marshal
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +14,7 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
-from coach import __version__
+from coach import cache
 from coach.errors import BankError, CoachError, Location
 from coach.model import ANY_ROBOT, Budget, QType, Question, Robot, Topic
 
@@ -89,42 +87,22 @@ def _duplicates(questions: list[Question]) -> Iterator[CoachError]:
                              location=Location(q.path, q.line, q.id), hint="ids must be unique across all bank files")
 
 
+CACHE_FORMAT = 2  # bump when Question changes shape
+
+
 def _load_file(path: Path, cache_dir: Path | None) -> list[Question]:
     stat = path.stat()
-    cache = _cache_path(cache_dir, path, stat) if cache_dir else None
-    if cache is not None and cache.exists():
+    entry = cache.entry(cache_dir, "bank", path, stat, CACHE_FORMAT) if cache_dir else None
+    rows = cache.read(entry) if entry else None
+    if rows is not None:
         try:
-            return [_from_row(row) for row in marshal.loads(cache.read_bytes())]
-        except (ValueError, EOFError, TypeError):
-            pass  # a damaged cache is rebuilt below
+            return [_from_row(row) for row in rows]
+        except (KeyError, IndexError, TypeError):
+            pass  # an entry of another shape: parse again
     questions = parse_file(path, stat.st_size)
-    if cache is not None:
-        _write_cache(cache, questions)
+    if entry is not None:
+        cache.write(entry, [_to_row(q) for q in questions])
     return questions
-
-
-def _cache_path(cache_dir: Path, path: Path, stat: os.stat_result) -> Path:
-    # key includes mtime_ns: editors often keep the size the same
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}|2"
-    return cache_dir / f"bank-{abs(hash_text(key)):x}.marshal"
-
-
-def hash_text(text: str) -> int:
-    """A stable (not per-process salted) hash for cache file names."""
-    import zlib
-
-    return zlib.crc32(text.encode()) << 32 | zlib.adler32(text.encode())
-
-
-def _write_cache(cache: Path, questions: list[Question]) -> None:
-    rows = [_to_row(q) for q in questions]
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(rows))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # the cache is an optimisation; a read-only home still works
 
 
 def _to_row(q: Question) -> list[Any]:

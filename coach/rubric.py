@@ -7,14 +7,12 @@ every problem in a file reported at once, sorted by line, inside one RubricError
 
 from __future__ import annotations
 
-import marshal
-import os
 from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from coach import __version__, bank
+from coach import bank, cache
 from coach.errors import BankError, CoachError, Location, RubricError, UnknownId
 from coach.model import Robot, Topic
 
@@ -178,8 +176,8 @@ def load(path: Path, cache_dir: Path | None = None) -> Rubric:
     where = str(path)
     try:
         stat = path.stat()
-        cache = _cache_path(cache_dir, path, stat) if cache_dir else None
-        cached = _read_cache(cache) if cache else None
+        entry = cache.entry(cache_dir, "rubric", path, stat, CACHE_FORMAT) if cache_dir else None
+        cached = _from_plain(cache.read(entry)) if entry else None
         if cached is not None:
             return replace(cached, path=where)
         raw = path.read_bytes() if stat.st_size <= bank.MAX_FILE_BYTES else b""
@@ -189,18 +187,12 @@ def load(path: Path, cache_dir: Path | None = None) -> Rubric:
     if stat.st_size > bank.MAX_FILE_BYTES:
         raise RubricError([CoachError("file is too large", location=Location(where), hint="a rubric is a few KiB")])
     rubric = parse_text(raw, where, expected_id=path.stem)
-    if cache is not None:
-        _write_cache(cache, rubric)
+    if entry is not None:
+        cache.write(entry, _plain(rubric))
     return rubric
 
 
 # parse cache: plain tuples for marshal (fast, and unlike pickle it cannot run code) -----------------------------
-def _cache_path(cache_dir: Path, path: Path, stat: os.stat_result) -> Path:
-    # key includes mtime_ns: editors often keep the size the same
-    key = f"rubric|{CACHE_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}"
-    return cache_dir / f"rubric-{abs(bank.hash_text(key)):x}.marshal"
-
-
 def _plain(value: Any) -> Any:
     if is_dataclass(value):
         return tuple(_plain(getattr(value, f.name)) for f in fields(value))
@@ -209,20 +201,12 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def _write_cache(cache: Path, rubric: Rubric) -> None:
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(_plain(rubric)))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # the cache is an optimisation; a read-only home still works
-
-
-def _read_cache(cache: Path) -> Rubric | None:
+def _from_plain(value: Any) -> Rubric | None:
+    if value is None:
+        return None
     try:
         (rid, title, topic, minutes, anchors, scenario, robots, clarifications, phases, probes, criteria, flags,
-         outline, path) = marshal.loads(cache.read_bytes())
+         outline, path) = value
         return Rubric(
             rid, title, Topic(topic), minutes, anchors, scenario, _robot_texts(robots),
             tuple(Clarification(i, t, a, _robot_texts(r)) for i, t, a, r in clarifications),
@@ -230,8 +214,8 @@ def _read_cache(cache: Path) -> Rubric | None:
             tuple(Criterion(i, n, w, need, lv, tuple(Concept(*k) for k in ks), line)
                   for i, n, w, need, lv, ks, line in criteria),
             tuple(RedFlag(*f) for f in flags), tuple(OutlineSection(*o) for o in outline), path)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None  # missing or damaged: parse the YAML again
+    except (ValueError, TypeError, KeyError):
+        return None  # an entry of another shape: parse the YAML again
 
 
 def _robot_texts(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[Robot, str], ...]:

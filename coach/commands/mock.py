@@ -94,7 +94,7 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
         body = report.render(f"report{suffix}.j2", card, chosen, answered_utc=iso(now), robot=focus,
                              history=history, answer=answer or "", mock={"rapid": rapid, "designed": bool(answer)})
         report.write(path, body, force=False)
-    right = sum(r["correct"] for r in rapid)
+    right = sum(o.correct for o in outcomes)
     typer.echo(f"Rapid-fire: {right}/{len(rapid)} right. Design: {card.score}/100" if answer else
                f"Rapid-fire: {right}/{len(rapid)} right. No design answer.")
     typer.echo(f"Report: {stem.with_suffix('.html')} (and .md)")
