@@ -71,7 +71,7 @@ def _log_crash(exc: BaseException) -> Path | None:
     try:
         from coach.config import default_home
 
-        logs = (Path(home) if home else default_home()) / "logs"
+        logs = (Path(home).expanduser() if home else default_home()) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         path = logs / "last-error.log"
         path.write_text("".join(traceback.format_exception(exc)))

@@ -62,13 +62,12 @@ def queue(questions: Iterable[Question], due_utc: Mapping[str, str], filters: Fi
           new_limit: int, order: Mapping[str, int] | None = None) -> list[str]:
     """Ids to ask: due reviews first (most overdue first), then up to `new_limit` new ones.
 
-    New questions come in `order` (a study plan) when given, else by budget (the 1h core first) then bank order.
+    New questions come in `order` (a study plan) when given, then by budget (the 1h core first), then bank order.
     """
     admitted = [q for q in questions if filters.admits(q)]
     due = sorted((due_utc[q.id], q.id) for q in admitted if q.id in due_utc and due_utc[q.id] <= now_utc)
     fresh = [q for q in admitted if q.id not in due_utc]
-    if order is not None:
-        fresh = sorted((q for q in fresh if q.id in order), key=lambda q: order[q.id])
-    else:
-        fresh = sorted(fresh, key=lambda q: q.budget.rank)  # stable: keeps bank order within a budget
+    # the plan's questions in plan order; once they are all seen, the rest by budget (the 1h core first)
+    last = len(order) if order else 0
+    fresh = sorted(fresh, key=lambda q: (order.get(q.id, last) if order else 0, q.budget.rank))  # stable sort
     return [qid for _, qid in due] + [q.id for q in fresh[: max(new_limit, 0)]]

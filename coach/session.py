@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from coach.model import Outcome, QType, Question, Rating, Summary
 
-_SUFFIX = {"k": 1e3, "m": 1e6, "g": 1e9, "b": 1e9, "t": 1e12}
-_NUMBER = re.compile(r"^\s*([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*([kmgbt])?\b", re.IGNORECASE)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "billion": 1e9, "t": 1e12,
+          "trillion": 1e12}
+_NUMBER = re.compile(r"^\s*([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*([a-z%/]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +32,19 @@ def shuffled_choices(question: Question, rng: random.Random) -> list[str]:
     return choices
 
 
-def parse_number(text: str) -> float | None:
-    """'98304', '98,304', '1.2e5', '98k' or '1.5 M' -> a float; None if it is not a number."""
+def parse_number(text: str, unit: str = "") -> float | None:
+    """'98304', '98,304', '1.2e5', '98k', '1.5 million' -> a float; None if it is not a number.
+
+    A word that is (the start of) the question's unit is the unit, not a multiplier: with unit "m", "1.5 m" is
+    1.5 metres, and with unit "GB", "12G" is 12 GB.
+    """
     match = _NUMBER.match(text.replace(",", "").replace("_", ""))
     if not match:
         return None
-    return float(match.group(1)) * _SUFFIX.get((match.group(2) or "").lower(), 1.0)
+    word, unit = match.group(2).lower(), unit.lower()
+    if not word or (unit and unit.startswith(word)) or word.startswith(unit or "\0"):
+        return float(match.group(1))
+    return float(match.group(1)) * _SCALE.get(word, 1.0)
 
 
 def grade(question: Question, answer: Answer, duration_ms: int = 0) -> Outcome:
@@ -46,7 +54,7 @@ def grade(question: Question, answer: Answer, duration_ms: int = 0) -> Outcome:
     elif question.type is QType.multi:
         given, correct = " | ".join(sorted(answer.picks)), set(answer.picks) == set(question.answers)
     elif question.type is QType.numeric:
-        value = parse_number(answer.text)
+        value = parse_number(answer.text, question.unit)
         assert isinstance(question.answer, float)
         given = answer.text
         correct = value is not None and abs(value - question.answer) <= question.tolerance

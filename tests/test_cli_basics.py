@@ -102,3 +102,22 @@ def test_non_editable_install_finds_shipped_bank_from_any_folder(tmp_path: Path)
                              str(elsewhere / "r.html")], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert scored.returncode == 0 and (elsewhere / "r.html").read_text().lower().startswith("<!doctype html>"), scored.stderr
     assert subprocess.run([coach, "--version"], capture_output=True, text=True, env=env).stdout.startswith("coach ")
+
+
+def test_a_bug_is_one_line_exit_70_and_a_logged_traceback(coach_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from coach import cli
+    from coach.commands import stats
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stats, "collect", broken)
+    monkeypatch.setattr(sys, "argv", ["coach", "stats"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 70
+    err = capsys.readouterr().err
+    log = coach_env / "logs" / "last-error.log"
+    assert err.strip() == f"coach: internal error: RuntimeError: boom; details in {log} (please report it)"
+    assert "Traceback" in log.read_text() and "Traceback" not in err

@@ -105,3 +105,18 @@ def test_config_rejects_bad_values(test_bank: Path) -> None:
     assert bad.exit_code == 1 and "choose one of: new-per-day, retention" in bad.stderr
     assert invoke("config", "retention", "0.85").exit_code == 0
     assert "retention = 0.85" in invoke("config").stdout
+
+
+def test_past_interview_date_is_refused(test_bank: Path) -> None:
+    result = invoke("plan", "--interview", "2026-11-01")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("coach: error: --interview 2026-11-01 is in the past (give the coming date, or "
+                                     "--clear to forget it)")
+    assert json.loads(invoke("plan", "--json").stdout).get("interview") is None
+
+
+def test_quiz_continues_past_a_finished_plan(test_bank: Path) -> None:
+    invoke("plan", "--time", "1h")
+    invoke("quiz", "--plain", "--robot", "any", input="1\n1\n")
+    result = invoke("quiz", "--plain", "--robot", "any", input="q\n")
+    assert "[1/" in result.stdout and "Nothing due" not in result.stdout

@@ -25,7 +25,8 @@ def test_new_limit_zero_serves_only_due_and_plan_order_wins() -> None:
     due = {"t-canary": iso(NOW)}
     assert schedule.queue(questions(), due, Filters(), iso(NOW), new_limit=0) == ["t-canary"]
     order = {"t-humanoid-dof": 0, "t-mcap-default": 1}
-    assert schedule.queue(questions(), {}, Filters(), iso(NOW), 5, order) == ["t-humanoid-dof", "t-mcap-default"]
+    assert schedule.queue(questions(), {}, Filters(), iso(NOW), 3, order) == [
+        "t-humanoid-dof", "t-mcap-default", "t-rlds-required"], "after the plan: the rest, core first"
 
 
 def test_filters_apply_to_due_and_new() -> None:

@@ -34,10 +34,15 @@ def test_grading(qid: str, answer: Answer, correct: bool, rating: Rating) -> Non
     assert (outcome.correct, outcome.rating) == (correct, rating)
 
 
-@pytest.mark.parametrize(("text", "value"), [("1200", 1200), ("1.2k", 1200), ("1.5 M", 1.5e6), ("2e3", 2000),
-                                             ("3 TB", 3), ("2 k", 2000), ("-4", -4), ("x", None), ("", None)])
-def test_parse_number(text: str, value: float | None) -> None:
-    assert session.parse_number(text) == value
+@pytest.mark.parametrize(("text", "unit", "value"), [
+    ("1200", "", 1200), ("1.2k", "transitions", 1200), ("1.5 million", "", 1.5e6), ("2 billion", "", 2e9),
+    ("2e3", "", 2000), ("-4", "", -4), ("x", "", None), ("", "", None), ("98,304", "", 98304),
+    # the question's unit is the unit, never a multiplier
+    ("1.5 m", "m", 1.5), ("3 TB", "TB", 3), ("12G", "GB", 12), ("12 GB", "GB", 12), ("25%", "%", 25),
+    ("40 minutes", "min", 40), ("2 k", "GB", 2000),
+])
+def test_parse_number(text: str, unit: str, value: float | None) -> None:
+    assert session.parse_number(text, unit) == value
 
 
 def test_shuffle_is_seeded_and_keeps_choices() -> None:

@@ -73,3 +73,29 @@ def test_checkbox_multi_answer(coach_env: Path, keys: str) -> None:
     assert [qid for qid, _ in rows] == ["t-mcap-default", "t-rlds-required"]
     given = sqlite3.connect(coach_env / "coach.db").execute("SELECT given FROM attempts WHERE id = 2").fetchone()[0]
     assert len(given.split(" | ")) == 2
+
+
+def test_ctrl_c_at_the_first_focus_question_exits_cleanly(coach_env: Path) -> None:
+    child = spawn(coach_env, "quiz")
+    child.expect("Which robot are you building for")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "internal error" not in (child.before or "")
+    assert sqlite3.connect(coach_env / "coach.db").execute("SELECT count(*) FROM settings").fetchone() == (0,)
+
+
+def test_brackets_in_bank_text_are_shown_not_parsed(coach_env: Path, tmp_path: Path) -> None:
+    bank = tmp_path / "mine.yaml"
+    text = (DATA / "bank.yaml").read_text().replace("subtopic: mcap", 'subtopic: "mcap [/b]"')
+    bank.write_text(text.replace("Which ROS 2 distribution", "Which [bold]ROS 2[/bold] distribution"))
+    env = child_env(COACH_HOME=str(coach_env), COACH_SHIPPED_BANK="0", COACH_BANK_PATH=str(bank),
+                    COACH_NOW=NOW.isoformat(), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "coach", "quiz", "--robot", "any", "--limit", "1"], env=env,
+                          dimensions=(40, 120), timeout=15, encoding="utf-8")
+    child.expect_exact("mcap [/b]")
+    child.expect_exact("Which [bold]ROS 2[/bold]")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

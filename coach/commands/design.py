@@ -128,8 +128,13 @@ def run(
     if not result.answer.strip():
         typer.echo("Nothing written, so nothing scored.", err=True)
         return
-    _finish(cfg, r, robot, result.answer, store=None if no_save else store, as_json=False, plain=plain,
-            report=report, force=force, grader=grader, history_store=store)
+    try:
+        _finish(cfg, r, robot, result.answer, store=None if no_save else store, as_json=False, plain=plain,
+                report=report, force=force, grader=grader, history_store=store)
+    except Exception:  # noqa: BLE001 - whatever failed, the written answer must survive it
+        kept = _keep_answer(cfg, r.id, cfg.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), result.answer)
+        typer.echo(f"coach: your answer is kept in {kept}", err=True)
+        raise
 
 
 @app.command()

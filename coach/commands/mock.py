@@ -10,6 +10,7 @@ import typer
 
 from coach.commands.common import load_bank, open_store, reports_errors, settings
 from coach.commands.focus import ROBOT_NAMES, parse_robot
+from coach.errors import CoachError
 from coach.model import Filters
 
 if TYPE_CHECKING:
@@ -85,8 +86,12 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
               "given": o.given, "correct": o.correct} for o in outcomes]
     card = scoring.score(chosen, answer or "")
     history = [report.Attempt(w, s) for w, s in store.design_history(chosen.id)]
+    failure = None
     if answer:
-        store.record_design(chosen.id, iso(now), focus.value if focus else "", answer, dict(card.to_dict()))
+        try:
+            store.record_design(chosen.id, iso(now), focus.value if focus else "", answer, dict(card.to_dict()))
+        except CoachError as exc:  # a busy or broken store must not cost the user the round
+            failure = exc
     cfg.reports_dir.mkdir(parents=True, exist_ok=True)
     stem = cfg.reports_dir / f"mock-{now.strftime('%Y%m%d-%H%M%S')}-{chosen.id}"
     for suffix in (".md", ".html"):
@@ -98,3 +103,9 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
     typer.echo(f"Rapid-fire: {right}/{len(rapid)} right. Design: {card.score}/100" if answer else
                f"Rapid-fire: {right}/{len(rapid)} right. No design answer.")
     typer.echo(f"Report: {stem.with_suffix('.html')} (and .md)")
+    if failure is not None and answer:
+        from coach.commands.design import _keep_answer
+
+        kept = _keep_answer(cfg, chosen.id, iso(now), answer)
+        raise CoachError(f"design attempt not saved: {failure.message}", location=failure.location,
+                         hint=f"your answer is in {kept}; {failure.hint or 'try again later'}")

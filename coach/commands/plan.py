@@ -85,7 +85,10 @@ def plan(
         store.set_setting("plan_budget", None)
         store.set_setting("interview", None)
     if interview:
-        store.set_setting("interview", _parse_date(interview).isoformat())
+        when = _parse_date(interview)
+        if when < today:
+            raise CoachError(f"--interview {when} is in the past", hint="give the coming date, or --clear to forget it")
+        store.set_setting("interview", when.isoformat())
         store.set_setting("plan_budget", None)
     elif time:
         store.set_setting("plan_budget", time.value)

@@ -44,13 +44,16 @@ def quiz(
 
     Example: coach quiz --topic sim-to-real --limit 10
     """
-    from coach.ui.quiz import QuizUI
+    from coach.ui.quiz import QuizUI, Stop
 
     cfg = settings(ctx)
     bank = load_bank(ctx)
     store = open_store(ctx)
     ui = QuizUI(plain)
-    filters = Filters(topic, _robot(store, ui, robot), budget)
+    try:
+        filters = Filters(topic, _robot(store, ui, robot), budget)
+    except Stop:
+        return  # Ctrl-C at the first-run focus question: nothing chosen, nothing saved
     ids = _weak_ids(bank, store, filters, cfg) if weak else _due_and_new(bank, store, filters, cfg, plan_ok=not (
         topic or budget))
     run(bank, store, ui, ids[:limit] if limit else ids, cfg)
@@ -130,7 +133,7 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
                          result.card_json, iso(result.due), result.lapsed)
             outcomes.append(outcome)
             ui.show_feedback(q, outcome)
-    except Stop:
+    except (Stop, KeyboardInterrupt):  # Ctrl-C between prompts too: what was stored stays stored
         return outcomes, True
     return outcomes, False
 

@@ -82,7 +82,7 @@ class QuizUI:
                                                    choices=choices, qmark="?"))
             return Answer(picks=tuple(picks or ()))
         text = self._ask(questionary.text(f"Your estimate ({q.unit}):", qmark="?",
-                                          validate=lambda t: parse_number(t) is not None or "enter a number"))
+                                          validate=lambda t: parse_number(t, q.unit) is not None or "enter a number"))
         return Answer(text=text)
 
     def _plain(self, q: Question, choices: list[str]) -> Answer:
@@ -100,7 +100,7 @@ class QuizUI:
             return tuple(dict.fromkeys(choices[int(p) - 1] for p in parts))
 
         def number(text: str) -> str | None:
-            if parse_number(text) is None:
+            if parse_number(text, q.unit) is None:
                 print("  enter a number, e.g. 1200, 1.2e3 or 1.2k (q to stop)")
                 return None
             return text
@@ -153,9 +153,11 @@ class QuizUI:
                 print(f"  {i}) {choice}")
             return
         from rich.panel import Panel
+        from rich.text import Text
 
         self.console.print()
-        self.console.print(Panel(q.prompt, title=head, title_align="left", border_style="cyan"), markup=False)
+        # Text, not str: bank text is data, and "[b]" in a user's subtopic must not be read as markup
+        self.console.print(Panel(Text(q.prompt), title=Text(head), title_align="left", border_style="cyan"))
 
     def show_model_answer(self, q: Question) -> None:
         points = "".join(f"\n  - {p}" for p in q.key_points)
