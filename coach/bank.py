@@ -7,8 +7,9 @@ Every problem becomes a located `path:line: [id] message` line inside one BankEr
 from __future__ import annotations
 
 import gc
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -55,11 +56,11 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise BankError([CoachError("no such file or folder", location=Location(str(path)),
-                                        hint="check COACH_BANK_PATH or the path you gave")])
+                                        hint="check the path you gave (and COACH_BANK_PATH)")])
     return found
 
 
-def load(paths: Iterable[Path], cache_dir: Path | None = None) -> Bank:
+def load(paths: Sequence[Path], cache_dir: Path | None = None) -> Bank:
     """Load and validate every bank file under `paths`; raise one BankError listing every problem."""
     problems: list[CoachError] = []
     questions: list[Question] = []
@@ -75,6 +76,9 @@ def load(paths: Iterable[Path], cache_dir: Path | None = None) -> Bank:
     problems.extend(_duplicates(questions))
     if problems:
         raise BankError(problems)
+    if not questions:
+        raise BankError([CoachError("no questions found", location=Location(os.pathsep.join(map(str, paths))),
+                                    hint="point COACH_BANK_PATH at your bank files, or unset COACH_SHIPPED_BANK")])
     return Bank(tuple(questions))
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -126,12 +126,6 @@ class Store:
             (since_utc,),
         )
 
-    def subtopic_totals(self) -> list[tuple[str, str, int, int]]:
-        """(topic, subtopic, attempts, correct) per subtopic."""
-        return self._rows(
-            "SELECT topic, subtopic, count(*), sum(correct) FROM attempts GROUP BY topic, subtopic ORDER BY 1, 2"
-        )
-
     def question_totals(self, recent_utc: str) -> list[tuple[str, str, str, int, int, int, int]]:
         """(question id, topic, subtopic, attempts, correct, attempts since `recent_utc`, correct since) per question."""
         return self._rows(
@@ -139,11 +133,6 @@ class Store:
             " sum(answered_utc >= ?1), sum(correct * (answered_utc >= ?1)) FROM attempts GROUP BY question_id",
             (recent_utc,),
         )
-
-    def recent_attempts(self, limit: int) -> list[tuple[str, int]]:
-        """(question id, correct) of the latest answers, newest first."""
-        return self._rows("SELECT question_id, correct FROM attempts ORDER BY answered_utc DESC, id DESC LIMIT ?",
-                          (limit,))
 
     def review_totals(self, since_utc: str) -> tuple[int, int]:
         """(answers, correct) to questions seen before, since a time: true retention, not first-try accuracy."""
@@ -281,7 +270,3 @@ def _backup(source: Path, target: Path) -> None:
         dest.close()
         src.close()
 
-
-def utc_days_ago(now: datetime, days: int) -> str:
-    """`iso` of now minus some days."""
-    return iso(now - timedelta(days=days))

@@ -124,3 +124,12 @@ def test_version_and_no_traceback_on_bad_home(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("COACH_HOME", str(blocker / "sub"))
     result = invoke("stats")
     assert result.exit_code == 1 and result.stderr.startswith("coach: error: cannot write to COACH_HOME")
+
+
+def test_no_bank_at_all_is_an_error_not_an_empty_quiz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_SHIPPED_BANK", "0")
+    for args in (["bank", "check"], ["quiz", "--plain"]):
+        result = invoke(*args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("coach: error: ") and "no questions found" in result.stderr
+        assert "COACH_BANK_PATH" in result.stderr

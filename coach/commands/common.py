@@ -48,7 +48,7 @@ def load_bank(ctx: typer.Context) -> Bank:
     from coach import bank
 
     cfg = settings(ctx)
-    cfg.ensure_home()
+    # no ensure_home here: the parse cache is optional, and open_store checks the home once per command
     return bank.load(cfg.bank_paths, cfg.cache_dir)
 
 

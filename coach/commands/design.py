@@ -131,7 +131,9 @@ def run(
     try:
         _finish(cfg, r, robot, result.answer, store=None if no_save else store, as_json=False, plain=plain,
                 report=report, force=force, grader=grader, history_store=store)
-    except Exception:  # noqa: BLE001 - whatever failed, the written answer must survive it
+    except CoachError:
+        raise  # explained to the user; _finish keeps the answer where the store refused it
+    except Exception:  # noqa: BLE001 - a bug after the round must not cost the written answer
         kept = _keep_answer(cfg, r.id, cfg.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), result.answer)
         typer.echo(f"coach: your answer is kept in {kept}", err=True)
         raise
