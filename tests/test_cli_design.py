@@ -184,7 +184,9 @@ def test_focus_picks_the_scenario_and_robot_overrides_it(coach_env: Path) -> Non
     assert "Focus: humanoids" in other.stdout and "(20 min)" in other.stdout
     assert [r[2] for r in rows(coach_env)] == ["drone", "humanoid"]
     bad = invoke("design", "run", "teleop-flywheel", "--robot", "unicycle")
-    assert bad.exit_code == 2 and "humanoid" in bad.stderr
+    assert bad.exit_code == 1 and "humanoid" in bad.stderr and "any" in bad.stderr
+    plain_any = invoke("design", "run", "teleop-flywheel", "--robot", "any", "--plain", input="")
+    assert plain_any.exit_code == 0 and "Focus:" not in plain_any.stdout, "--robot any overrides the saved focus"
 
 
 def test_editor_round_strips_comments_then_asks_probes(coach_env: Path, tmp_path: Path,

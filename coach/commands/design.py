@@ -31,7 +31,7 @@ MAX_ANSWER_BYTES = 2 * 1024 * 1024
 
 PromptId = Annotated[str, typer.Argument(help="Prompt id, e.g. teleop-flywheel (see: coach design list).",
                                          show_default=False)]
-RobotOpt = Annotated[Robot | None, typer.Option("--robot", help="Robot focus for the scenario (default: coach focus).",
+RobotOpt = Annotated[str | None, typer.Option("--robot", help="Robot focus for the scenario (default: coach focus).",
                                                 show_default=False)]
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="Also write a report: PATH.md or PATH.html.",
                                                 show_default=False)]
@@ -88,7 +88,7 @@ def show(
 
     cfg = settings(ctx)
     r = rubric.find(cfg.rubric_dir, prompt_id, cfg.cache_dir)
-    ui.show_prompt(r, robot or _focus(open_store(ctx)), ui.is_plain(plain))
+    ui.show_prompt(r, _robot(robot, open_store(ctx)), ui.is_plain(plain))
     if outline:
         for section in r.outline:
             typer.echo(f"{section.title}:\n" + "".join(f"  - {p}\n" for p in section.points))
@@ -122,14 +122,14 @@ def run(
     if report is not None:
         reports.check_path(report, force)
     store = open_store(ctx)
-    robot = robot or _focus(store)
+    focus = _robot(robot, store)
     plain = ui.is_plain(plain)
-    result = ui.run_round(r, robot, minutes, plain, editor=editor)
+    result = ui.run_round(r, focus, minutes, plain, editor=editor)
     if not result.answer.strip():
         typer.echo("Nothing written, so nothing scored.", err=True)
         return
     try:
-        _finish(cfg, r, robot, result.answer, store=None if no_save else store, as_json=False, plain=plain,
+        _finish(cfg, r, focus, result.answer, store=None if no_save else store, as_json=False, plain=plain,
                 report=report, force=force, grader=grader, history_store=store)
     except CoachError:
         raise  # explained to the user; _finish keeps the answer where the store refused it
@@ -167,8 +167,7 @@ def score(
     text = _read_answer(answer_file)
     # --no-save needs the store only for a report's trend, and only if it exists: don't create or open it otherwise
     store = open_store(ctx) if not no_save or (report is not None and cfg.db_path.exists()) else None
-    robot = robot or (_focus(store) if store else None)
-    _finish(cfg, r, robot, text, store=None if no_save else store, as_json=as_json, plain=False,
+    _finish(cfg, r, _robot(robot, store), text, store=None if no_save else store, as_json=as_json, plain=False,
             report=report, force=force, grader=grader, history_store=store)
 
 
@@ -189,9 +188,13 @@ def check(
     typer.echo(f"ok: {len(found)} rubric(s): {', '.join(sorted(found))}", err=True)
 
 
-def _focus(store: Store) -> Robot | None:
-    value = store.setting("focus")
-    return Robot(value) if value and value != ANY_ROBOT and value in Robot._value2member_map_ else None
+def _robot(name: str | None, store: Store | None) -> Robot | None:
+    """--robot if given ('any': none), else the saved focus; an unknown name lists the valid ones."""
+    from coach.commands.focus import parse_robot
+
+    if name is None and store is not None:
+        name = store.setting("focus")
+    return parse_robot(name) if name else None
 
 
 def _read_answer(path: Path) -> str:
