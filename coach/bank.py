@@ -104,9 +104,19 @@ def _load_file(path: Path, cache_dir: Path | None) -> list[Question]:
         except (KeyError, IndexError, TypeError):
             pass  # an entry of another shape: parse again
     questions = parse_file(path, stat.st_size)
-    if entry is not None:
+    if entry is not None and cache_dir is not None:
         cache.write(entry, [_to_row(q) for q in questions])
+        cache.write(cache.entry(cache_dir, "ids", path, stat, CACHE_FORMAT), [q.id for q in questions])
     return questions
+
+
+def question_ids(paths: Sequence[Path], cache_dir: Path) -> set[str]:
+    """The ids the bank serves, from a small per-file cache: stats need ids, not 10,000 questions' text."""
+    found: set[str] = set()
+    for path in find_files(paths):
+        ids = cache.read(cache.entry(cache_dir, "ids", path, path.stat(), CACHE_FORMAT))
+        found.update(ids if isinstance(ids, list) else (q.id for q in _load_file(path, cache_dir)))
+    return found
 
 
 def _to_row(q: Question) -> list[Any]:

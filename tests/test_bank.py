@@ -175,3 +175,11 @@ def test_coverage_counts_every_dimension() -> None:
     assert report["type"] == {"mcq": 3, "multi": 1, "recall": 1, "numeric": 1}
     assert report["robot"]["any"] == 3 and report["robot"]["drone"] == 1
     assert report["topic_by_budget"]["fleet-mlops"] == {"1h": 0, "1d": 0, "1w": 1, "1m": 1}
+
+
+def test_question_ids_come_from_a_small_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "questions:\n" + GOOD)
+    cache = tmp_path / "cache"
+    assert bank.question_ids([path], cache) == {"q-one"}  # first call parses and fills both caches
+    monkeypatch.setattr(bank, "_load_file", lambda *a: pytest.fail("loaded the whole bank for ids"))
+    assert bank.question_ids([path], cache) == {"q-one"}

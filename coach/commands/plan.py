@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
 def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], dict[str, Any]] | None:
     """The saved plan (budget, steps, facts), or None when the user has not set one."""
-    from coach import plan
-    from coach.commands.focus import parse_robot
-
     saved_time, interview = store.setting("plan_budget"), store.setting("interview")
     if not saved_time and not interview:
         return None
+    from coach import plan
+    from coach.commands.focus import parse_robot
+
     facts: dict[str, Any] = {}
     if interview:
         days = plan.days_until(date.fromisoformat(interview), today)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.common import open_store, reports_errors, settings
 
 if TYPE_CHECKING:
     from coach.store import Store
@@ -69,8 +69,11 @@ def stats(
 
     Example: coach stats --json
     """
-    served = {q.id for q in load_bank(ctx).questions}
-    data = collect(open_store(ctx), settings(ctx).clock.now(), served)
+    from coach.bank import question_ids
+
+    cfg = settings(ctx)
+    served = question_ids(cfg.bank_paths, cfg.cache_dir)
+    data = collect(open_store(ctx), cfg.clock.now(), served)
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
