@@ -43,4 +43,19 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+# one valid mcq question, as it appears under `questions:` in a bank file
+GOOD = """\
+  - id: q-one
+    topic: simulation
+    robots: [any]
+    budget: 1h
+    difficulty: 1
+    type: mcq
+    prompt: Which engine?
+    choices: [MuJoCo, Gazebo]
+    answer: MuJoCo
+    explanation: Because. And more.
+    sources: [https://mujoco.org]
+"""
+
 PYTHON = sys.executable

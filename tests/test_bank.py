@@ -9,22 +9,7 @@ from coach import bank
 from coach.errors import BankError
 from coach.model import Budget, Filters, QType, Robot, Topic
 
-from conftest import DATA
-
-GOOD = """\
-  - id: q-one
-    topic: simulation
-    robots: [any]
-    budget: 1h
-    difficulty: 1
-    type: mcq
-    prompt: Which engine?
-    choices: [MuJoCo, Gazebo]
-    answer: MuJoCo
-    explanation: Because. And more.
-    sources: [https://mujoco.org]
-"""
-
+from conftest import DATA, GOOD
 
 def write(tmp_path: Path, body: str, name: str = "b.yaml") -> Path:
     path = tmp_path / name

@@ -21,21 +21,8 @@ from coach.cli import app
 from coach.errors import BankError
 from coach.model import Question
 
-from conftest import DATA, NOW, child_env
+from conftest import DATA, GOOD, NOW, child_env
 
-GOOD = """\
-  - id: q-one
-    topic: simulation
-    robots: [any]
-    budget: 1h
-    difficulty: 1
-    type: mcq
-    prompt: Which engine?
-    choices: [MuJoCo, Gazebo]
-    answer: MuJoCo
-    explanation: Because. And more.
-    sources: [https://mujoco.org]
-"""
 BOMB = "\n".join(
     [f"a0: &a0 [{', '.join(['lol'] * 9)}]"]
     + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
