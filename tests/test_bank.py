@@ -11,6 +11,7 @@ from coach.model import Budget, Filters, QType, Robot, Topic
 
 from conftest import DATA, GOOD
 
+
 def write(tmp_path: Path, body: str, name: str = "b.yaml") -> Path:
     path = tmp_path / name
     path.write_text(body)
