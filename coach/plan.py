@@ -90,10 +90,10 @@ def build(questions: Iterable[Question], budget: Budget, robot: Robot | None,
         steps += [Step(f"Design round: {pid}", "design", 45 if level is not Budget.hour else 15,
                        prompt_id=pid, budget=level.value) for pid in prompts[first:last]]
         if level is Budget.hour and not prompts[first:last] and prompts:
-            steps.append(Step(f"Read the model outline: {prompts[0]}", "design", 10, prompt_id=prompts[0],
-                              budget=level.value))
+            steps.append(Step(f"Read a model design answer: coach design show {prompts[0]} --outline", "design",
+                              5, prompt_id=prompts[0], budget=level.value))
         steps.append(Step("Review what you missed (coach weak, then coach quiz --weak)", "review",
-                          10 if level is Budget.hour else 30, budget=level.value))
+                          5 if level is Budget.hour else 30, budget=level.value))
         if level.rank >= Budget.week.rank:
             steps.append(Step("Timed mock interview (coach mock)", "mock", 45, budget=level.value))
     return steps

@@ -66,3 +66,11 @@ def test_bank_check_passes_on_the_shipped_bank() -> None:
     result = CliRunner().invoke(app, ["bank", "check"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(f"ok: {len(SHIPPED)} questions in 4 file(s)")
+
+
+@pytest.mark.parametrize("robot", [None, *Robot])
+def test_the_1h_path_fits_in_an_hour(robot: Robot | None) -> None:
+    from coach import plan
+
+    steps = plan.build(SHIPPED, Budget.hour, robot)
+    assert 30 <= sum(s.minutes for s in steps) <= 60
