@@ -6,18 +6,19 @@ Every problem becomes a located `path:line: [id] message` line inside one BankEr
 
 from __future__ import annotations
 
+import functools
 import gc
+import marshal
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
 from coach import cache
 from coach.errors import BankError, CoachError, Location
-from coach.model import ANY_ROBOT, Budget, QType, Question, Robot, Topic
+from coach.model import ANY_ROBOT, Budget, Meta, QType, Question, Robot, Topic
 
 # the C loader parses about 1.7 MB of bank YAML a second; shipped files are under 100 KiB
 # room for a 10,000-question private bank in one file (~11 MB); parsed once, then served from the cache
@@ -32,18 +33,54 @@ BY_TYPE = {
     QType.recall: ({"answer"}, {"key_points"}),
     QType.numeric: ({"answer", "tolerance", "unit"}, set()),
 }
-FIELDS = Question._fields
 
 
-@dataclass(frozen=True, slots=True)
 class Bank:
-    """A validated set of questions, in file order, with lookup by id."""
+    """A validated set of questions, in file order. `index` (ids, topics, robots, budgets) is always at hand; the
+    text of a question loaded from the cache is decoded only when it is needed."""
 
-    questions: tuple[Question, ...]
+    def __init__(self, index: tuple[Meta, ...], texts: list[Any]) -> None:
+        self.index = index
+        self._texts = texts  # per question: its text fields, or the marshal bytes of them
+
+    @classmethod
+    def of(cls, questions: Iterable[Question]) -> Bank:
+        """A bank of already parsed questions."""
+        qs = list(questions)
+        return cls(tuple(_meta(q) for q in qs), [tuple(getattr(q, f) for f in TEXT_FIELDS) for q in qs])
+
+    def _build(self, i: int) -> Question:
+        m, text = self.index[i], self._texts[i]
+        if isinstance(text, bytes):
+            text = self._texts[i] = marshal.loads(text)
+        prompt, explanation, sources, choices, answer, answers, key_points, tolerance, unit = text
+        return Question(m.id, m.topic, m.robots, m.budget, m.difficulty, m.type, prompt, explanation, sources,
+                        m.subtopic, choices, answer, answers, key_points, tolerance, unit, m.path, m.line)
+
+    @functools.cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, text included."""
+        return tuple(self._build(i) for i in range(len(self.index)))
+
+    @functools.cached_property
+    def _position(self) -> dict[str, int]:
+        return {m.id: i for i, m in enumerate(self.index)}
+
+    def get(self, question_id: str) -> Question:
+        """One question by id, decoding only its text."""
+        return self._build(self._position[question_id])
 
     def by_id(self) -> dict[str, Question]:
-        """Map id -> question."""
+        """Map id -> question (decodes every question's text)."""
         return {q.id: q for q in self.questions}
+
+
+META_FIELDS = Meta._fields
+TEXT_FIELDS = tuple(f for f in Question._fields if f not in META_FIELDS)
+
+
+def _meta(q: Question) -> Meta:
+    return Meta(q.id, q.topic, q.robots, q.budget, q.difficulty, q.type, q.subtopic, q.path, q.line)
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -63,27 +100,31 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 def load(paths: Sequence[Path], cache_dir: Path | None = None) -> Bank:
     """Load and validate every bank file under `paths`; raise one BankError listing every problem."""
     problems: list[CoachError] = []
-    questions: list[Question] = []
+    index: list[Meta] = []
+    texts: list[Any] = []
     gc.disable()  # tens of thousands of new objects, no cycles: collections would only cost time
     try:
         for path in find_files(paths):
             try:
-                questions.extend(_load_file(path, cache_dir))
+                metas, text = _load_file(path, cache_dir)
             except BankError as exc:
                 problems.extend(exc.problems)
+                continue
+            index.extend(metas)
+            texts.extend(text)
     finally:
         gc.enable()
-    problems.extend(_duplicates(questions))
+    problems.extend(_duplicates(index))
     if problems:
         raise BankError(problems)
-    if not questions:
+    if not index:
         raise BankError([CoachError("no questions found", location=Location(os.pathsep.join(map(str, paths))),
                                     hint="point COACH_BANK_PATH at your bank files, or unset COACH_SHIPPED_BANK")])
-    return Bank(tuple(questions))
+    return Bank(tuple(index), texts)
 
 
-def _duplicates(questions: list[Question]) -> Iterator[CoachError]:
-    seen: dict[str, Question] = {}
+def _duplicates(questions: Sequence[Question | Meta]) -> Iterator[CoachError]:
+    seen: dict[str, Question | Meta] = {}
     for q in questions:
         first = seen.setdefault(q.id, q)
         if first is not q:
@@ -91,23 +132,28 @@ def _duplicates(questions: list[Question]) -> Iterator[CoachError]:
                              location=Location(q.path, q.line, q.id), hint="ids must be unique across all bank files")
 
 
-CACHE_FORMAT = 2  # bump when Question changes shape
+CACHE_FORMAT = 3  # bump when Question or Meta changes shape
 
 
-def _load_file(path: Path, cache_dir: Path | None) -> list[Question]:
+def _load_file(path: Path, cache_dir: Path | None) -> tuple[list[Meta], list[Any]]:
+    """One file's index and texts: from the cache (texts still as bytes) or parsed and cached."""
     stat = path.stat()
     entry = cache.entry(cache_dir, "bank", path, stat, CACHE_FORMAT) if cache_dir else None
-    rows = cache.read(entry) if entry else None
-    if rows is not None:
+    cached = cache.read(entry) if entry else None
+    if cached is not None:
         try:
-            return [_from_row(row) for row in rows]
-        except (KeyError, IndexError, TypeError):
+            metas, texts = cached
+            return [_meta_from_row(row) for row in metas], texts
+        except (KeyError, IndexError, TypeError, ValueError):
             pass  # an entry of another shape: parse again
     questions = parse_file(path, stat.st_size)
+    bank = Bank.of(questions)
     if entry is not None and cache_dir is not None:
-        cache.write(entry, [_to_row(q) for q in questions])
+        rows = [[tuple(map(str, m.robots)) if f == "robots" else str(v) if isinstance(v, Enum) else v
+                 for f, v in zip(META_FIELDS, m)] for m in bank.index]
+        cache.write(entry, (rows, [marshal.dumps(t) for t in bank._texts]))
         cache.write(cache.entry(cache_dir, "ids", path, stat, CACHE_FORMAT), [q.id for q in questions])
-    return questions
+    return list(bank.index), list(bank._texts)
 
 
 def question_ids(paths: Sequence[Path], cache_dir: Path) -> set[str]:
@@ -115,30 +161,23 @@ def question_ids(paths: Sequence[Path], cache_dir: Path) -> set[str]:
     found: set[str] = set()
     for path in find_files(paths):
         ids = cache.read(cache.entry(cache_dir, "ids", path, path.stat(), CACHE_FORMAT))
-        found.update(ids if isinstance(ids, list) else (q.id for q in _load_file(path, cache_dir)))
+        found.update(ids if isinstance(ids, list) else (m.id for m in _load_file(path, cache_dir)[0]))
     return found
 
 
-def _to_row(q: Question) -> list[Any]:
-    # plain str/float/tuple only, so marshal (the fastest loader in the stdlib) can hold it
-    row: list[Any] = [str(v) if isinstance(v, Enum) else v for v in q]
-    row[FIELDS.index("robots")] = tuple(str(r) for r in q.robots)
-    return row
-
-
-_ENUMS = {FIELDS.index(name): {e.value: e for e in enum} for name, enum in
+_ENUMS = {META_FIELDS.index(name): {e.value: e for e in enum} for name, enum in
           (("topic", Topic), ("budget", Budget), ("type", QType))}
-_ROBOTS = FIELDS.index("robots"), {r.value: r for r in Robot}
+_ROBOTS = META_FIELDS.index("robots"), {r.value: r for r in Robot}
 
 
-def _from_row(row: list[Any]) -> Question:
-    # dict lookups, not Enum(value) or dataclasses.replace: this runs 10,000 times on a big bank's start-up
+def _meta_from_row(row: list[Any]) -> Meta:
+    # dict lookups, not Enum(value): this runs 10,000 times on a big bank's start-up
     for index, members in _ENUMS.items():
         row[index] = members[row[index]]
     index, robots = _ROBOTS
     if row[index]:
         row[index] = tuple(robots[r] for r in row[index])
-    return tuple.__new__(Question, row)
+    return tuple.__new__(Meta, row)
 
 
 def parse_file(path: Path, size: int | None = None) -> list[Question]:

@@ -86,7 +86,30 @@ class Question(NamedTuple):
 
     def fits(self, robot: Robot | None) -> bool:
         """True when the question is for `robot` (or for any robot); no robot means all fit."""
-        return robot is None or not self.robots or robot in self.robots
+        return _fits(self.robots, robot)
+
+
+class Meta(NamedTuple):
+    """What filtering, scheduling and planning need of a question, without its text: a big bank's start-up
+    reads only these, and a question's text is decoded when it is asked (Bank.get)."""
+
+    id: str
+    topic: Topic
+    robots: tuple[Robot, ...]
+    budget: Budget
+    difficulty: int
+    type: QType
+    subtopic: str
+    path: str
+    line: int
+
+    def fits(self, robot: Robot | None) -> bool:
+        """As Question.fits."""
+        return _fits(self.robots, robot)
+
+
+def _fits(robots: tuple[Robot, ...], robot: Robot | None) -> bool:
+    return robot is None or not robots or robot in robots
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +120,7 @@ class Filters:
     robot: Robot | None = None
     budget: Budget | None = None
 
-    def admits(self, q: Question) -> bool:
+    def admits(self, q: Question | Meta) -> bool:
         """True when the question passes every filter."""
         return (
             (self.topic is None or q.topic == self.topic)

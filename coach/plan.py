@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypedDict
 
-from coach.model import Budget, QType, Question, Robot, Topic
+from coach.model import Budget, Meta, QType, Question, Robot, Topic
 
 MINUTES = {QType.mcq: 1.0, QType.multi: 1.5, QType.numeric: 2.0, QType.recall: 2.0}
 BLOCK = 15  # questions per quiz step: about a quarter hour
@@ -77,7 +77,7 @@ def days_until(interview: date, today: date) -> int:
     return (interview - today).days
 
 
-def build(questions: Iterable[Question], budget: Budget, robot: Robot | None,
+def build(questions: Iterable[Question | Meta], budget: Budget, robot: Robot | None,
           prompts: Sequence[str] = DESIGN_ORDER) -> list[Step]:
     """The ordered steps of the plan for `budget`, tailored to `robot` (None: every robot)."""
     steps: list[Step] = []
@@ -99,7 +99,7 @@ def build(questions: Iterable[Question], budget: Budget, robot: Robot | None,
     return steps
 
 
-def _quiz_steps(questions: list[Question], level: Budget) -> list[Step]:
+def _quiz_steps(questions: list[Question | Meta], level: Budget) -> list[Step]:
     ordered = sorted(questions, key=lambda q: (list(Topic).index(q.topic), q.difficulty))
     steps = []
     for start in range(0, len(ordered), BLOCK):

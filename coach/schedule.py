@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from coach.model import Filters, Question, Rating
+from coach.model import Filters, Meta, Question, Rating
 
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_RETENTION = 0.9
@@ -58,7 +58,7 @@ def retrievability(sched: Any, card_json: str, now: datetime) -> float:
     return float(sched.get_card_retrievability(Card.from_json(card_json), now))
 
 
-def queue(questions: Iterable[Question], due_utc: Mapping[str, str], filters: Filters, now_utc: str,
+def queue(questions: Iterable[Question | Meta], due_utc: Mapping[str, str], filters: Filters, now_utc: str,
           new_limit: int, order: Mapping[str, int] | None = None) -> list[str]:
     """Ids to ask: due reviews first (most overdue first), then up to `new_limit` new ones.
 

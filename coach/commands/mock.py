@@ -29,7 +29,7 @@ def rapid_fire_ids(bank: Bank, store: Store, robot: Robot | None, count: int, no
 
     filters = Filters(robot=robot)
     due = {qid: row.due_utc for qid, row in store.cards().items()}
-    ids = schedule.queue(bank.questions, due, filters, iso(now), new_limit=0)
+    ids = schedule.queue(bank.index, due, filters, iso(now), new_limit=0)
     ids += [qid for qid in weak_drill(bank, store, filters, now) if qid not in ids]
     return ids[:count]
 

@@ -34,7 +34,7 @@ def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], 
     else:
         budget = Budget(saved_time or Budget.day)
     robot = parse_robot(store.setting("focus") or "any")
-    return budget, plan.build(bank.questions, budget, robot), facts
+    return budget, plan.build(bank.index, budget, robot), facts
 
 
 def saved_order(store: Store, bank: Bank, today: date) -> dict[str, int] | None:

@@ -79,7 +79,7 @@ def _due_and_new(bank: Bank, store: Store, filters: Filters, cfg: Settings, plan
     left = new_limit - store.new_since(iso(local_day_start(now)))
     steps = saved_order(store, bank, now.astimezone().date()) if plan_ok else None
     due = {qid: row.due_utc for qid, row in store.cards().items()}
-    return schedule.queue(bank.questions, due, filters, iso(now), left, steps)
+    return schedule.queue(bank.index, due, filters, iso(now), left, steps)
 
 
 def _weak_ids(bank: Bank, store: Store, filters: Filters, cfg: Settings) -> list[str]:
@@ -111,7 +111,6 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
     from coach.store import AttemptRow, iso
     from coach.ui.quiz import Stop
 
-    questions = bank.by_id()
     retention = float(store.setting("retention") or schedule.DEFAULT_RETENTION)
     sched = None  # built after the first answer: fsrs need not delay the first question
     cards = store.cards()
@@ -121,7 +120,7 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
             if deadline is not None and time.monotonic() > deadline:
                 ui.warn_over_time()
                 break
-            q = questions[qid]
+            q = bank.get(qid)  # decodes this question's text only
             answer = ui.ask(q, session.shuffled_choices(q, rng), index, len(ids), deadline)
             outcome = session.grade(q, answer, ui.elapsed_ms())
             now = cfg.clock.now()
@@ -144,7 +143,7 @@ def show_summary(bank: Bank, store: Store, ui: QuizUI, outcomes: list[Outcome], 
     from coach.store import iso
     from coach.ui.quiz import local_time
 
-    summary = session.summarise(bank.by_id(), outcomes)
+    summary = session.summarise({o.question_id: bank.get(o.question_id) for o in outcomes}, outcomes)
     now = cfg.clock.now()
     summary.due_tomorrow = len(store.due_between(iso(now), iso(now + timedelta(days=1))))
     next_due = store.next_due(iso(now))

@@ -24,11 +24,11 @@ def show(ctx: typer.Context) -> None:
     found = current(store, bank, now.astimezone().date())
     facts = {
         "focus": store.setting("focus") or "not set",
-        "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.questions}),
+        "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.index}),
         "new_today": store.new_since(iso(local_day_start(now))),
         "new_limit": new_limit,
         "due_tomorrow": len(store.due_between(iso(now), iso(now + timedelta(days=1)))),
-        "questions": len(bank.questions),
+        "questions": len(bank.index),
     }
     if found:
         budget, steps, plan_facts = found
