@@ -16,8 +16,8 @@ from coach.model import Budget, Filters, Robot, Topic
 
 if TYPE_CHECKING:
     from coach.bank import Bank
-    from coach.model import Outcome
     from coach.config import Settings
+    from coach.model import Outcome
     from coach.store import Store
     from coach.ui.quiz import QuizUI
 
@@ -44,7 +44,8 @@ def quiz(
 
     Example: coach quiz --topic sim-to-real --limit 10
     """
-    from coach.ui.quiz import QuizUI, Stop
+    from coach.ui import Stop
+    from coach.ui.quiz import QuizUI
 
     cfg = settings(ctx)
     bank = load_bank(ctx)
@@ -109,7 +110,7 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
     """
     from coach import schedule, session
     from coach.store import AttemptRow, iso
-    from coach.ui.quiz import Stop
+    from coach.ui import Stop
 
     retention = float(store.setting("retention") or schedule.DEFAULT_RETENTION)
     sched = None  # built after the first answer: fsrs need not delay the first question

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.ui import Stop, clock_left
+from coach.ui import is_plain as is_plain  # re-exported: commands call ui.design.is_plain
+
 if TYPE_CHECKING:
     from coach.model import Robot
     from coach.rubric import Phase, Rubric
@@ -25,10 +28,6 @@ INSTRUCTIONS = ("Write your answer line by line. A line with only '.' ends the p
 COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 
 
-class Stop(Exception):
-    """The user pressed Ctrl-C or sent EOF."""
-
-
 @dataclass
 class Round:
     """What a round produced: the answer (Markdown, one heading per phase), whether it was cut short, the
@@ -38,11 +37,6 @@ class Round:
     stopped: bool = False
     asked: list[tuple[str, str]] = field(default_factory=list)
     minutes: float = 0.0
-
-
-def is_plain(plain: bool) -> bool:
-    """Line mode when asked for, or when stdin or stdout is not a terminal."""
-    return plain or not sys.stdin.isatty() or not sys.stdout.isatty()
 
 
 class _Out:
@@ -129,9 +123,7 @@ class _Session:
         return self.result
 
     def left(self) -> str:
-        left = self.total * 60 - (time.monotonic() - self.start)
-        sign, left = ("-" if left < 0 else ""), abs(left)
-        return f"{sign}{int(left // 60)}:{int(left % 60):02d}"
+        return clock_left(self.total * 60 - (time.monotonic() - self.start))
 
     def phase(self, phase: Phase, number: int, probes: bool) -> None:
         budget = max(1, round(phase.minutes * self.scale))

@@ -13,24 +13,16 @@ from typing import Any
 
 from coach.model import QType, Question, Rating, Summary
 from coach.session import Answer, Outcome, parse_number
+from coach.ui import Stop, clock_left, is_plain
 
 RATINGS = [Rating.again, Rating.hard, Rating.good, Rating.easy]
-
-
-class Stop(Exception):
-    """The user ended the session (Ctrl-C, end of input, or 'q')."""
-
-
-def is_interactive(plain: bool) -> bool:
-    """Interactive prompts only on a real terminal and without --plain."""
-    return not plain and sys.stdin.isatty() and sys.stdout.isatty()
 
 
 class QuizUI:
     """Asks questions and shows feedback, in rich+questionary or plain line mode."""
 
     def __init__(self, plain: bool) -> None:
-        self.plain = not is_interactive(plain)
+        self.plain = is_plain(plain)
         self.started = time.monotonic()
 
     @functools.cached_property
@@ -212,12 +204,6 @@ class QuizUI:
         return str(self._ask(questionary.select(
             "Which robot are you building for? (tailors every quiz; change later with `coach focus`)",
             choices=names, default="any")))
-
-
-def clock_left(seconds: float) -> str:
-    """'12:05' for time left, '-0:40' once over."""
-    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
-    return f"{sign}{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def _right_answer(q: Question) -> str:
