@@ -6,8 +6,14 @@ No I/O here; validation of bank files lives in bank.py and uses these enums.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import StrEnum
 from typing import NamedTuple
+
+
+def iso(moment: datetime) -> str:
+    """A time as stored: UTC ISO-8601 to the second, so stored times sort as text."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Topic(StrEnum):

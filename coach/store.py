@@ -12,18 +12,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from coach.errors import Location, StoreError
+from coach.model import iso as iso  # re-exported: callers use store.iso
 
 KNOWN_HINT = "move the file aside (coach will start a new one) or point COACH_HOME elsewhere"
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO-8601 with seconds, so stored times sort as text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)

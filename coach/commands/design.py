@@ -15,7 +15,7 @@ import typer
 
 from coach.commands.common import open_store, reports_errors, settings
 from coach.errors import CoachError, Location
-from coach.model import ANY_ROBOT, Robot
+from coach.model import ANY_ROBOT, Robot, iso
 
 if TYPE_CHECKING:
     from coach.config import Settings
@@ -134,7 +134,7 @@ def run(
     except CoachError:
         raise  # explained to the user; _finish keeps the answer where the store refused it
     except Exception:  # noqa: BLE001 - a bug after the round must not cost the written answer
-        kept = _keep_answer(cfg, r.id, cfg.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), result.answer)
+        kept = _keep_answer(cfg, r.id, iso(cfg.clock.now()), result.answer)
         typer.echo(f"coach: your answer is kept in {kept}", err=True)
         raise
 
@@ -227,7 +227,7 @@ def _finish(cfg: Settings, r: Rubric, robot: Robot | None, text: str, *, store: 
 
     card = scoring.score(r, text)
     verdict = _grade(grader, r, robot, text) if grader else None
-    now = cfg.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")  # as store.iso: importing store costs a few ms
+    now = iso(cfg.clock.now())
     history: list[Attempt] = []
     if history_store is not None:
         from coach.report import Attempt
