@@ -51,32 +51,14 @@ def answer(words: int, seed: int = 7) -> str:
     return "\n".join(out)
 
 
-def median_ms(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def cold_ms(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    """median_ms with a new COACH_HOME each run, so the rubric YAML is parsed and validated every time."""
+def median_ms(cmd: list[str], runs: int, env: dict[str, str], *, check: bool = True, cold: bool = False) -> float:
+    """Median wall time of `cmd`. check=False for a command expected to fail; cold=True gives each run a new
+    COACH_HOME, so the rubric YAML is parsed and validated every time."""
     times = []
     for i in range(runs):
-        cold = dict(env, COACH_HOME=f"{env['COACH_HOME']}-cold-{i}")
+        run_env = dict(env, COACH_HOME=f"{env['COACH_HOME']}-cold-{i}") if cold else env
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=cold)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def median_ms_ok(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    """Like median_ms for a command expected to fail (exit 1)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, env=env)
+        subprocess.run(cmd, check=check, capture_output=True, env=run_env)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 
@@ -97,14 +79,14 @@ def main() -> None:
             'python -c "import typer"': median_ms([sys.executable, "-c", "import typer"], args.runs, env),
             "coach --help": median_ms([*coach, "--help"], args.runs, env),
             # floor of any command that runs: Typer coerces its arguments (imports pydantic), coach.rubric loads
-            "coach design show no-such-id (floor)": median_ms_ok([*coach, "design", "show", "no-such-id"], args.runs,
-                                                                env),
+            "coach design show no-such-id (floor)": median_ms([*coach, "design", "show", "no-such-id"], args.runs,
+                                                             env, check=False),
             "coach design score --json --no-save": median_ms(
                 [*coach, "design", "score", PROMPT, "-f", str(path), "--json", "--no-save"], args.runs, env),
             "coach design score --json (saved)": median_ms(
                 [*coach, "design", "score", PROMPT, "-f", str(path), "--json"], args.runs, env),
-            "... --no-save, cold rubric cache": cold_ms(
-                [*coach, "design", "score", PROMPT, "-f", str(path), "--json", "--no-save"], args.runs, env),
+            "... --no-save, cold rubric cache": median_ms(
+                [*coach, "design", "score", PROMPT, "-f", str(path), "--json", "--no-save"], args.runs, env, cold=True),
         }
     sys.path.insert(0, str(ROOT))
     from coach import rubric, scoring
