@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coach.commands.common import open_store, reports_errors
 from coach.errors import CoachError, UnknownId
+from coach.schedule import DEFAULT_NEW_PER_DAY, DEFAULT_RETENTION
+
+if TYPE_CHECKING:
+    from coach.store import Store
 
 # name on the command line -> (settings key, parser, default, meaning)
 KEYS = {
-    "new-per-day": ("new_per_day", int, "20", "new questions introduced per day (reviews are not limited)"),
-    "retention": ("retention", float, "0.9", "desired retention for scheduling, 0.7 to 0.97"),
+    "new-per-day": ("new_per_day", int, str(DEFAULT_NEW_PER_DAY),
+                    "new questions introduced per day (reviews are not limited)"),
+    "retention": ("retention", float, str(DEFAULT_RETENTION), "desired retention for scheduling, 0.7 to 0.97"),
 }
 LIMITS = {"new-per-day": (0, 500), "retention": (0.7, 0.97)}
+
+
+def new_per_day(store: Store) -> int:
+    """The daily limit of new questions (settable with coach config)."""
+    return int(store.setting("new_per_day") or DEFAULT_NEW_PER_DAY)
+
+
+def retention(store: Store) -> float:
+    """The desired retention fsrs schedules for."""
+    return float(store.setting("retention") or DEFAULT_RETENTION)
 
 
 @reports_errors

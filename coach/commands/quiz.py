@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.config import new_per_day, retention
 from coach.commands.focus import ROBOT_NAMES, parse_robot
 from coach.model import Budget, Filters, Robot, Topic
 
@@ -76,7 +77,7 @@ def _due_and_new(bank: Bank, store: Store, filters: Filters, cfg: Settings, plan
     from coach.store import iso
 
     now = cfg.clock.now()
-    new_limit = int(store.setting("new_per_day") or schedule.DEFAULT_NEW_PER_DAY)
+    new_limit = new_per_day(store)
     left = new_limit - store.new_since(iso(local_day_start(now)))
     steps = saved_order(store, bank, now.astimezone().date()) if plan_ok else None
     due = {qid: row.due_utc for qid, row in store.cards().items()}
@@ -112,7 +113,7 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
     from coach.store import AttemptRow, iso
     from coach.ui import Stop
 
-    retention = float(store.setting("retention") or schedule.DEFAULT_RETENTION)
+    desired = retention(store)
     sched = None  # built after the first answer: fsrs need not delay the first question
     cards = store.cards()
     rng, session_id, outcomes = random.Random(cfg.seed), uuid.uuid4().hex[:12], []
@@ -126,7 +127,7 @@ def ask_all(bank: Bank, store: Store, ui: QuizUI, ids: list[str], cfg: Settings,
             outcome = session.grade(q, answer, ui.elapsed_ms())
             now = cfg.clock.now()
             old = cards.get(qid)
-            sched = sched or schedule.scheduler(retention)
+            sched = sched or schedule.scheduler(desired)
             result = schedule.review(sched, qid, old.card_json if old else None, outcome.rating, now)
             store.record(AttemptRow(qid, q.topic.value, q.subtopic, iso(now), outcome.given, outcome.correct,
                                     outcome.rating.value, outcome.duration_ms, session_id),

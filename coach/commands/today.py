@@ -11,7 +11,7 @@ from coach.commands.common import load_bank, open_store, settings
 
 def show(ctx: typer.Context) -> None:
     """Print today's overview."""
-    from coach import schedule
+    from coach.commands.config import new_per_day
     from coach.commands.plan import current, next_step
     from coach.commands.quiz import local_day_start
     from coach.store import iso
@@ -20,7 +20,7 @@ def show(ctx: typer.Context) -> None:
     cfg = settings(ctx)
     store, bank = open_store(ctx), load_bank(ctx)
     now = cfg.clock.now()
-    new_limit = int(store.setting("new_per_day") or schedule.DEFAULT_NEW_PER_DAY)
+    new_limit = new_per_day(store)
     found = current(store, bank, now.astimezone().date())
     facts = {
         "focus": store.setting("focus") or "not set",
