@@ -16,7 +16,6 @@ import typer
 from coach import __version__
 from coach.commands import bank, config, design, focus, mock, plan, quiz, stats, today, weak
 from coach.commands.common import reports_errors
-from coach.errors import CoachError
 
 app = typer.Typer(
     name="coach",
@@ -46,11 +45,7 @@ def root(
     """
     from coach import config
 
-    try:
-        ctx.obj = config.load()
-    except CoachError as exc:
-        typer.echo(f"coach: error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+    ctx.obj = reports_errors(config.load)()
     if ctx.invoked_subcommand is None:
         reports_errors(today.show)(ctx)
 
