@@ -77,14 +77,26 @@ def time_once(cmd: Sequence[str], env: dict[str, str], until: str | None = None,
     return elapsed
 
 
-def median(cmd: Sequence[str], env: dict[str, str], runs: int, until: str | None = None) -> float:
-    """Median seconds over `runs` runs, after one warm-up run."""
-    time_once(cmd, env, until)
-    return statistics.median(time_once(cmd, env, until) for _ in range(runs))
+Run = tuple[Sequence[str], dict[str, str], "str | None"]  # command, environment, stdout marker that stops the clock
+
+
+def medians(commands: dict[str, Run], runs: int) -> dict[str, float]:
+    """Median seconds of each command over `runs` rounds, after a warm-up round. Each round runs every command once,
+    so a machine that slows down for a while slows them all alike and the ratios between them hold."""
+    for cmd, env, until in commands.values():
+        time_once(cmd, env, until)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (cmd, env, until) in commands.items():
+            times[name].append(time_once(cmd, env, until))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def env_with(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
+    """The environment for timed runs. Bytecode is written and reused, as for an installed coach: `pip install`
+    compiles every module, but with PYTHONDONTWRITEBYTECODE set (as on these machines) an editable checkout would
+    recompile coach's modules on every run while Typer's and pydantic's stay compiled, timing the compiler."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(extra)
     return env
 

@@ -1,6 +1,6 @@
 """Speed at scale: a 10,000-question bank and 100,000 stored answers, against same-run references.
 
-Run by hand:  python benchmarks/scale.py [--runs 7]
+Run by hand:  python benchmarks/scale.py [--runs 7]   (runs interleave the commands compared; bytecode as installed)
 Floors (issue 7), each a ratio so a noisy machine cancels out:
   coach --help                                   <= 1.3x bare Typer app --help
   first question, 10k extra questions, cached    <= 1.5x bare Typer app running a command
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PY, bare_app, env_with, median, report, temp_home, time_once  # noqa: E402
+from common import PY, bare_app, env_with, medians, report, temp_home, time_once  # noqa: E402
 from generate import write_bank, write_history  # noqa: E402
 
 
@@ -45,13 +45,14 @@ def main() -> None:
 
     counted = json.loads(subprocess.run([PY, "-m", "coach", "bank", "stats", "--json"], env=env, capture_output=True,
                                         text=True, check=True).stdout)["questions"]
-    bare_help = median([PY, str(bare), "--help"], env, runs)
-    bare_cmd = median([PY, str(bare), "quiz", "--limit", "1", "--plain"], env, runs)
-    coach_help = median([PY, "-m", "coach", "--help"], env, runs)
-    cached = median(first_q, env, runs, until="[1/")
     parse = f"import yaml; yaml.load(open({str(bank_file)!r}, encoding='utf-8').read(), Loader=yaml.CSafeLoader)"
-    yaml_only = median([PY, "-c", parse],
-                       env, max(3, runs // 2))
+    t = medians({
+        "bare help": ([PY, str(bare), "--help"], env, None),
+        "bare cmd": ([PY, str(bare), "quiz", "--limit", "1", "--plain"], env, None),
+        "coach help": ([PY, "-m", "coach", "--help"], env, None),
+        "cached": (first_q, env, "[1/"),
+    }, runs)
+    yaml_only = medians({"yaml": ([PY, "-c", parse], env, None)}, max(3, runs // 2))["yaml"]
     cold = []
     for i in range(max(3, runs // 2)):
         fresh = work / f"cold{i}"
@@ -67,20 +68,22 @@ def main() -> None:
     loaded = bank_module.load([bank_file]).questions
     write_history(history_home / "coach.db", [q.id for q in loaded], {q.id: q.topic.value for q in loaded})
     henv = env_with(COACH_HOME=str(history_home), COACH_BANK_PATH=str(bank_file), COACH_NOW="2026-11-26T09:00:00Z")
-    median([PY, "-m", "coach", "bank", "check"], henv, 1)  # warm this home's parse cache
-    stats = median([PY, "-m", "coach", "stats", "--json"], henv, runs)
-    weak = median([PY, "-m", "coach", "weak", "--json"], henv, runs)
+    h = medians({
+        "coach help": ([PY, "-m", "coach", "--help"], henv, None),
+        "stats": ([PY, "-m", "coach", "stats", "--json"], henv, None),
+        "weak": ([PY, "-m", "coach", "weak", "--json"], henv, None),
+    }, runs)  # the warm-up round fills this home's parse cache
     rss = peak_rss_mb(first_q, env)
 
     print(f"Python {sys.version.split()[0]}; {runs} runs, medians; `coach bank stats --json` counts {counted} questions "
           f"(shipped + 10,000 generated, {bank_file.stat().st_size / 1e6:.1f} MB of YAML)")
     report([
-        ("coach --help  (vs bare --help; floor 1.3x)", coach_help, bare_help),
-        ("first question, cached  (vs bare command; floor 1.5x)", cached, bare_cmd),
+        ("coach --help  (vs bare --help; floor 1.3x)", t["coach help"], t["bare help"]),
+        ("first question, cached  (vs bare command; floor 1.5x)", t["cached"], t["bare cmd"]),
         ("first question, uncached  (vs C-loader parse alone; floor 1.5x)", uncached, yaml_only),
         ("PyYAML C loader alone on the same file", yaml_only, None),
-        ("stats --json, 100k answers  (vs coach --help; floor 3x)", stats, coach_help),
-        ("weak --json, 100k answers  (vs coach --help; floor 3x)", weak, coach_help),
+        ("stats --json, 100k answers  (vs coach --help; floor 3x)", h["stats"], h["coach help"]),
+        ("weak --json, 100k answers  (vs coach --help; floor 3x)", h["weak"], h["coach help"]),
     ])
     print(f"{'peak RSS, quiz with the 10k bank (floor 150 MB)':<58} {rss:8.1f} MB")
     shutil.rmtree(work, ignore_errors=True)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PY, bare_app, env_with, median, report, temp_home  # noqa: E402
+from common import PY, bare_app, env_with, medians, report, temp_home  # noqa: E402
 
 
 def main() -> None:
@@ -21,18 +21,20 @@ def main() -> None:
     home = temp_home()
     bare = bare_app(home)
     env = env_with(COACH_HOME=str(home / "home"), COACH_SEED="1")
-    typer_import = median([PY, "-c", "import typer"], env, runs)
-    bare_help = median([PY, str(bare), "--help"], env, runs)
-    bare_cmd = median([PY, str(bare), "quiz", "--limit", "1", "--plain"], env, runs)
-    coach_help = median([PY, "-m", "coach", "--help"], env, runs)
-    first = median([PY, "-m", "coach", "quiz", "--plain", "--robot", "any"], env, runs, until="[1/")
-    print(f"Python {sys.version.split()[0]}, {runs} runs each, medians; shipped bank, parse cache warm")
+    t = medians({
+        "typer": ([PY, "-c", "import typer"], env, None),
+        "bare help": ([PY, str(bare), "--help"], env, None),
+        "bare cmd": ([PY, str(bare), "quiz", "--limit", "1", "--plain"], env, None),
+        "coach help": ([PY, "-m", "coach", "--help"], env, None),
+        "first": ([PY, "-m", "coach", "quiz", "--plain", "--robot", "any"], env, "[1/"),
+    }, runs)
+    print(f"Python {sys.version.split()[0]}, {runs} interleaved runs each, medians; shipped bank, parse cache warm")
     report([
-        ('python -c "import typer"', typer_import, None),
-        ("bare Typer app --help", bare_help, typer_import),
-        ("bare Typer app: a command with options", bare_cmd, typer_import),
-        ("coach --help  (vs bare --help)", coach_help, bare_help),
-        ("coach quiz: time to first question  (vs bare command)", first, bare_cmd),
+        ('python -c "import typer"', t["typer"], None),
+        ("bare Typer app --help", t["bare help"], t["typer"]),
+        ("bare Typer app: a command with options", t["bare cmd"], t["typer"]),
+        ("coach --help  (vs bare --help)", t["coach help"], t["bare help"]),
+        ("coach quiz: time to first question  (vs bare command)", t["first"], t["bare cmd"]),
     ])
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from coach import __version__
 
 
-def entry(cache_dir: Path, kind: str, source: Path, stat: os.stat_result, fmt: int) -> Path:
+def entry(cache_dir: Path, kind: str, source: Path, stat: os.stat_result, fmt: int | str) -> Path:
     """Where the cached parse of `source` lives; a new size, mtime, format or coach version gives a new entry."""
     # key includes mtime_ns: editors often keep the size the same
     key = f"{kind}|{fmt}|{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}".encode()

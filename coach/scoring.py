@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from coach.text import (
     ARTICLES,
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from coach.rubric import Clarification, Rubric
 
 # the text helpers stay importable from here (rubric.py lints phrases with phrase_key)
-__all__ = ["ConceptHit", "CriterionScore", "FlagHit", "Missing", "Modifiers", "ScoreCard", "clarify", "phrase_key",
-           "score", "split_sentences", "stem", "tokens"]
+__all__ = ["ConceptHit", "CriterionScore", "FlagHit", "Missing", "Modifiers", "Prepared", "ScoreCard", "clarify",
+           "phrase_key", "prepare", "score", "split_sentences", "stem", "tokens"]
 
 NAMED, ELABORATED, JUSTIFIED = 0.15, 0.5, 1.0
 NAMED_CAP = 3 * NAMED  # bare mentions add up to at most three per criterion: naming more is not knowing more
@@ -274,14 +274,44 @@ def _sentences(answer: str, matcher: PhraseIndex) -> tuple[list[_Sentence], int]
 
 
 # scoring ---------------------------------------------------------------------------------------------------------
-def score(rubric: Rubric, answer: str) -> ScoreCard:
-    """Score `answer` against `rubric`: same text, same rubric, same ScoreCard, byte for byte."""
-    memo: dict[str, str] = {}  # word -> stem for this call: answers repeat their words
+class Prepared(NamedTuple):
+    """What scoring needs from a rubric before it sees an answer: its phrases compiled to stems (the matcher,
+    whose memo maps words to stems) and the stems of all its text (the lexicon). It depends on the rubric alone,
+    so a caller may keep it as plain data (`plain`, `from_plain`) and skip half the work of scoring."""
+
+    matcher: PhraseIndex
+    lexicon: frozenset[str]
+
+    def plain(self) -> tuple[Any, ...]:
+        return self.matcher.plain(), self.lexicon
+
+    @classmethod
+    def from_plain(cls, value: Any) -> Prepared | None:
+        """The Prepared kept by `plain`, or None for anything else (a missing or stale cache entry)."""
+        try:
+            matcher, lexicon = value
+            if not isinstance(lexicon, frozenset):
+                return None
+            return cls(PhraseIndex.from_plain(matcher), lexicon)
+        except (TypeError, ValueError):
+            return None
+
+
+def prepare(rubric: Rubric) -> Prepared:
+    """Compile `rubric` for scoring (see Prepared)."""
+    memo: dict[str, str] = {}  # word -> stem: rubric and answers repeat their words
     matcher = _matcher(rubric, memo)
+    return Prepared(matcher, _lexicon(rubric, memo))
+
+
+def score(rubric: Rubric, answer: str, prepared: Prepared | None = None) -> ScoreCard:
+    """Score `answer` against `rubric`: same text, same rubric, same ScoreCard, byte for byte. `prepared` is
+    `prepare(rubric)` done earlier (it gives the same card)."""
+    matcher, lexicon = prepared or prepare(rubric)
     sentences, repeated = _sentences(answer, matcher)
     found = [matcher.find(s.words, s.stems) for s in sentences]
     seen_reasons: set[tuple[str, ...]] = set()
-    common, lexicon = _common(sentences), _lexicon(rubric, memo)
+    common = _common(sentences)
     for sent, hits, frame in zip(sentences, found, _frames(sentences)):
         _features(sent, hits, common, seen_reasons, frame)
         used = [s in lexicon for w, s in zip(sent.words, sent.stems) if is_content(w)]

@@ -209,6 +209,21 @@ class PhraseIndex:
         self.near: dict[str, str] = {}
         self.memo = memo
 
+    def plain(self) -> tuple[Any, ...]:
+        """The index as plain data (dicts, sets, tuples) for the parse cache."""
+        return self.index, self.vocab, self.near, self.memo
+
+    @classmethod
+    def from_plain(cls, value: Any) -> PhraseIndex:
+        """The index back from `plain()`; TypeError or ValueError if `value` has another shape."""
+        index, vocab, near, memo = value
+        if not (isinstance(index, dict) and isinstance(vocab, set) and isinstance(near, dict)
+                and isinstance(memo, dict)):
+            raise TypeError("not a phrase index")
+        out = cls(memo)
+        out.index, out.vocab, out.near = index, vocab, near
+        return out
+
     def add(self, key: tuple[str, ...], phrase: str, loose: bool = False) -> None:
         """Index `phrase` under `key`; with `loose`, a plain phrase of 2-3 content words also matches in any order."""
         words, parts = phrase_parts(phrase, self.memo)

@@ -53,6 +53,21 @@ def test_score_json_is_stored_per_criterion(coach_env: Path) -> None:
     assert json.loads(again.stdout)["criteria"] == card["criteria"], "same answer, same result"
 
 
+def test_the_compiled_rubric_is_cached_and_a_damaged_entry_is_rebuilt(coach_env: Path) -> None:
+    def scored() -> dict:
+        result = invoke("design", "score", "teleop-flywheel", "-f", str(ANSWERS / "medium.md"), "--json", "--no-save")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    first = scored()
+    entries = list((coach_env / "cache").glob("scorer-*.marshal"))
+    assert len(entries) == 1
+    assert scored() == first, "from the cache, the same card"
+    entries[0].write_bytes(b"\x00garbage")
+    assert scored() == first, "a damaged entry is a miss"
+    assert entries[0].read_bytes() != b"\x00garbage", "and is written again"
+
+
 def test_score_no_save_leaves_the_store_alone(coach_env: Path) -> None:
     result = invoke("design", "score", "teleop-flywheel", "-f", str(ANSWERS / "strong.md"), "--json", "--no-save")
     assert result.exit_code == 0 and json.loads(result.stdout)["saved"] is False

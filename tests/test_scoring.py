@@ -155,6 +155,18 @@ def test_scores_are_deterministic_to_the_byte() -> None:
     assert other.stdout.strip() == first
 
 
+def test_a_prepared_rubric_kept_as_plain_data_scores_the_same() -> None:
+    import marshal
+
+    for rid in IDS:
+        kept = scoring.Prepared.from_plain(marshal.loads(marshal.dumps(scoring.prepare(RUBRICS[rid]).plain())))
+        assert kept is not None
+        for kind in KINDS:
+            assert scoring.score(RUBRICS[rid], text(rid, kind), kept) == CARDS[rid, kind], (rid, kind)
+    for damaged in (None, (), ("x", frozenset()), (({}, set(), {}, {}), ["not", "frozen"]), 42):
+        assert scoring.Prepared.from_plain(damaged) is None
+
+
 # credit levels -------------------------------------------------------------------------------------------------------
 def credit(rid: str, answer: str, concept: str) -> float:
     for c in score(rid, answer).criteria:

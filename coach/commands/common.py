@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -13,6 +15,8 @@ from coach.errors import CoachError
 if TYPE_CHECKING:
     from coach.bank import Bank
     from coach.config import Settings
+    from coach.rubric import Rubric
+    from coach.scoring import ScoreCard
     from coach.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,3 +63,22 @@ def open_store(ctx: typer.Context) -> Store:
     cfg = settings(ctx)
     cfg.ensure_home()
     return store.open_store(cfg.db_path)
+
+
+def score_answer(cfg: Settings, r: Rubric, text: str) -> ScoreCard:
+    """Score a design answer, with the rubric's compiled phrases kept in the parse cache between runs (half the
+    scoring time). The entry is keyed on the rubric file and on the scorer's own source, so it follows edits to
+    either."""
+    from coach import cache, scoring, text as matching
+
+    try:
+        source = Path(r.path)
+        code = "|".join(str(os.stat(m.__file__ or "").st_mtime_ns) for m in (scoring, matching))
+        entry = cache.entry(cfg.cache_dir, "scorer", source, source.stat(), code)
+    except OSError:
+        return scoring.score(r, text)
+    prepared = scoring.Prepared.from_plain(cache.read(entry))
+    if prepared is None:
+        prepared = scoring.prepare(r)
+        cache.write(entry, prepared.plain())
+    return scoring.score(r, text, prepared)

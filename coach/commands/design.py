@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import open_store, reports_errors, settings
+from coach.commands.common import open_store, reports_errors, score_answer, settings
 from coach.errors import CoachError, Location
 from coach.model import ANY_ROBOT, Robot, iso
 
 if TYPE_CHECKING:
     from coach.config import Settings
-    from coach.report import Attempt
     from coach.rubric import Rubric
     from coach.scoring import ScoreCard
     from coach.store import Store
@@ -223,16 +222,10 @@ def _read_file(path: Path) -> bytes:
 def _finish(cfg: Settings, r: Rubric, robot: Robot | None, text: str, *, store: Store | None, as_json: bool,
             plain: bool, report: Path | None, force: bool, grader: str | None, history_store: Store | None) -> None:
     """Score, ask the optional grader, store, then print (JSON or feedback) and write the report."""
-    from coach import scoring
-
-    card = scoring.score(r, text)
+    card = score_answer(cfg, r, text)
     verdict = _grade(grader, r, robot, text) if grader else None
     now = iso(cfg.clock.now())
-    history: list[Attempt] = []
-    if history_store is not None:
-        from coach.report import Attempt
-
-        history = [Attempt(w, s) for w, s in history_store.design_history(r.id)]
+    history = history_store.design_history(r.id) if history_store is not None else []  # (answered_utc, score)
     failure = None
     if store is not None:
         try:
@@ -248,7 +241,7 @@ def _finish(cfg: Settings, r: Rubric, robot: Robot | None, text: str, *, store: 
     else:
         from coach.ui import design as ui
 
-        ui.show_feedback(card, r, ui.is_plain(plain), previous=history[-1].score if history else None,
+        ui.show_feedback(card, r, ui.is_plain(plain), previous=history[-1][1] if history else None,
                          grader=verdict)
     if report is not None:
         _write_report(report, force, card, r, robot, now, history, text, verdict)
@@ -270,12 +263,12 @@ def _keep_answer(cfg: Settings, prompt_id: str, now: str, text: str) -> Path | s
 
 
 def _write_report(path: Path, force: bool, card: ScoreCard, r: Rubric, robot: Robot | None, now: str,
-                  history: list[Attempt], text: str, verdict: dict[str, Any] | None) -> None:
+                  history: list[tuple[str, float]], text: str, verdict: dict[str, Any] | None) -> None:
     from coach import report as reports
 
     template = reports.check_path(path, force)
-    body = reports.render(template, card, r, answered_utc=now, robot=robot, history=history, answer=text,
-                          grader=verdict)
+    body = reports.render(template, card, r, answered_utc=now, robot=robot,
+                          history=[reports.Attempt(w, s) for w, s in history], answer=text, grader=verdict)
     reports.write(path, body, force)
     typer.echo(f"report written to {path}", err=True)
 

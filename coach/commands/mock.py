@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.common import load_bank, open_store, reports_errors, score_answer, settings
 from coach.commands.focus import ROBOT_NAMES, parse_robot
 from coach.errors import CoachError
 from coach.model import Filters
@@ -73,7 +73,7 @@ def mock(
 def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Robot | None,
             outcomes: list[Outcome], answer: str | None) -> None:
     """Score the design answer, store it, write the Markdown and HTML reports and print where they are."""
-    from coach import report, scoring
+    from coach import report
     from coach.store import iso
 
     cfg = settings(ctx)
@@ -84,7 +84,7 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
     questions = bank.by_id()
     rapid = [{"id": o.question_id, "prompt": questions[o.question_id].prompt, "topic": questions[o.question_id].topic,
               "given": o.given, "correct": o.correct} for o in outcomes]
-    card = scoring.score(chosen, answer or "")
+    card = score_answer(cfg, chosen, answer or "")
     history = [report.Attempt(w, s) for w, s in store.design_history(chosen.id)]
     failure = None
     if answer:
