@@ -66,13 +66,12 @@ class Bank:
     def _position(self) -> dict[str, int]:
         return {m.id: i for i, m in enumerate(self.index)}
 
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._position
+
     def get(self, question_id: str) -> Question:
         """One question by id, decoding only its text."""
         return self._build(self._position[question_id])
-
-    def by_id(self) -> dict[str, Question]:
-        """Map id -> question (decodes every question's text)."""
-        return {q.id: q for q in self.questions}
 
 
 META_FIELDS = Meta._fields

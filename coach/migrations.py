@@ -71,7 +71,13 @@ def m002_design(db: Any) -> None:
     db.execute("CREATE INDEX design_scores_criterion ON design_scores(criterion_id)")
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [m001_initial, m002_design]
+def m003_topic_index(db: Any) -> None:
+    # covering and in topic order: per-topic totals over 100k answers read ~100k index entries in order (~10 ms)
+    # instead of looking up every row through attempts_answered and sorting them (~120 ms)
+    db.execute("CREATE INDEX attempts_topic ON attempts(topic, answered_utc, correct)")
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_initial, m002_design, m003_topic_index]
 NAMES = [m.__name__ for m in MIGRATIONS]
 
 

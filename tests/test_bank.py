@@ -26,13 +26,14 @@ def problems(path: Path) -> list[str]:
 
 def test_loads_every_type_with_enums_and_lines() -> None:
     loaded = bank.load([DATA / "bank.yaml"])
-    by_id = loaded.by_id()
+    by_id = {q.id: q for q in loaded.questions}
     assert {q.type for q in loaded.questions} == set(QType)
     numeric = by_id["t-ppo-batch"]
     assert numeric.answer == 98304.0 and numeric.tolerance == 500 and numeric.unit == "transitions"
     assert numeric.robots == (Robot.quadruped,) and numeric.topic is Topic.simulation
     assert by_id["t-mcap-default"].robots == () and by_id["t-mcap-default"].line == 3
     assert by_id["t-rlds-required"].answers == ("is_first", "is_last")
+    assert "t-ppo-batch" in loaded and "no-such-id" not in loaded and loaded.get("t-ppo-batch") == numeric
 
 
 @pytest.mark.parametrize(

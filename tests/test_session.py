@@ -10,7 +10,7 @@ from coach.session import Answer
 
 from conftest import DATA
 
-Q = bank.load([DATA / "bank.yaml"]).by_id()
+Q = {q.id: q for q in bank.load([DATA / "bank.yaml"]).questions}
 
 
 @pytest.mark.parametrize(

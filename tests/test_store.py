@@ -96,3 +96,11 @@ def test_queries_use_indexes(tmp_path: Path) -> None:
     for name, sql in plans.items():
         detail = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "INDEX" in detail, (name, detail)
+    # stats and weak read every answer: from a covering index already in group order, no table lookups, no sort
+    totals = {"per topic": ("SELECT topic, count(*), sum(correct) FROM attempts WHERE answered_utc >= ? GROUP BY topic"
+                            " ORDER BY topic", ("",)),
+              "per question": ("SELECT question_id, max(topic), max(subtopic), count(*), sum(correct), "
+                               "sum(answered_utc >= ?1) FROM attempts GROUP BY question_id", ("",))}
+    for name, (sql, args) in totals.items():
+        detail = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+        assert "COVERING INDEX" in detail and "TEMP B-TREE" not in detail, (name, detail)

@@ -27,7 +27,7 @@ def check(
 
     found = bank.load(paths) if paths else load_bank(ctx)
     files = len(bank.find_files(paths or list(settings(ctx).bank_paths)))
-    typer.echo(f"ok: {len(found.questions)} questions in {files} file(s)", err=True)
+    typer.echo(f"ok: {len(found.index)} questions in {files} file(s)", err=True)
 
 
 @app.command()

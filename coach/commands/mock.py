@@ -81,9 +81,8 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
     if not outcomes and not answer:
         typer.echo("Mock ended before any answer: nothing to report.", err=True)
         return
-    questions = bank.by_id()
-    rapid = [{"id": o.question_id, "prompt": questions[o.question_id].prompt, "topic": questions[o.question_id].topic,
-              "given": o.given, "correct": o.correct} for o in outcomes]
+    rapid = [{"id": q.id, "prompt": q.prompt, "topic": q.topic, "given": o.given, "correct": o.correct}
+             for o in outcomes for q in (bank.get(o.question_id),)]
     card = score_answer(cfg, chosen, answer or "")
     history = [report.Attempt(w, s) for w, s in store.design_history(chosen.id)]
     failure = None

@@ -98,7 +98,7 @@ def plan(
         from coach import plan as planning
         from coach.commands.focus import parse_robot
 
-        found = (Budget.day, planning.build(bank.questions, Budget.day, parse_robot(store.setting("focus") or "any")),
+        found = (Budget.day, planning.build(bank.index, Budget.day, parse_robot(store.setting("focus") or "any")),
                  {"saved": False})
     budget, steps, facts = found
     if as_json:

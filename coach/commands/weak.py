@@ -32,14 +32,13 @@ def analyse(bank: Bank, store: Store, now: datetime) -> tuple[list[Weakness], li
         card = cards.get(qid)
         r = schedule.retrievability(sched, card.card_json, now) if card else None
         stats.append(plan.QuestionStats(qid, topic, sub, n, correct, rn, rc, card.lapses if card else 0, r))
-    questions = bank.by_id()
     design = _design_by_topic(store)
     leeches = [
-        {"id": c.question_id, "lapses": c.lapses, "topic": questions[c.question_id].topic.value,
-         "prompt": questions[c.question_id].prompt, "explanation": questions[c.question_id].explanation,
-         "source": questions[c.question_id].sources[0]}
+        {"id": q.id, "lapses": c.lapses, "topic": q.topic.value, "prompt": q.prompt, "explanation": q.explanation,
+         "source": q.sources[0]}
         for c in sorted(cards.values(), key=lambda c: -c.lapses)
-        if c.lapses >= plan.LEECH_LAPSES and c.question_id in questions
+        if c.lapses >= plan.LEECH_LAPSES and c.question_id in bank
+        for q in (bank.get(c.question_id),)  # decodes only the leeches' text, not the whole bank's
     ]
     return plan.rank(stats, design), leeches
 
@@ -59,7 +58,7 @@ def weak_drill(bank: Bank, store: Store, filters: Filters, now: datetime) -> lis
     practised = [w.topic for w in ranking if w.attempts]
     targets = (practised or [w.topic for w in ranking])[:2]
     cards = store.cards()
-    pool = [q for q in bank.questions if filters.admits(q) and q.topic.value in targets]
+    pool = [q for q in bank.index if filters.admits(q) and q.topic.value in targets]
 
     def priority(q: Any) -> tuple[int, int, int]:
         card = cards.get(q.id)
