@@ -7,10 +7,9 @@ every problem in a file reported at once, sorted by line, inside one RubricError
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coach import bank, cache
 from coach.errors import BankError, CoachError, Location, RubricError, UnknownId
@@ -21,11 +20,12 @@ TOP = {"id", "title", "topic", "minutes", "anchors", "scenario", "robots", "clar
        "criteria", "red_flags", "outline"}
 OPTIONAL = {"robots", "clarifications", "probes", "anchors"}
 LEVELS = ("absent", "named", "elaborated", "justified")
-CACHE_FORMAT = 1  # bump when the Rubric dataclasses change shape
+CACHE_FORMAT = 1  # bump when the Rubric types change shape
 
 
-@dataclass(frozen=True, slots=True)
-class Concept:
+# NamedTuples, not frozen dataclasses: as immutable and as typed, but a dataclass costs about 1 ms at every import
+# (its methods are generated with exec, which bytecode caching can't keep), and `design score` has a start-up budget
+class Concept(NamedTuple):
     """One idea a criterion looks for: phrases (synonyms; `a ~ b` means both near each other) and a hint."""
 
     id: str
@@ -34,8 +34,7 @@ class Concept:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
+class Criterion(NamedTuple):
     """A weighted part of the score; `need` credits (1 per justified concept) give full marks."""
 
     id: str
@@ -47,8 +46,7 @@ class Criterion:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     """Fires when every `all` group matches in one sentence (no `unless`), or a `negated` concept is denied."""
 
     id: str
@@ -59,8 +57,7 @@ class RedFlag:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Clarification:
+class Clarification(NamedTuple):
     """A fact the interviewer reveals when a question matches one of its triggers."""
 
     id: str
@@ -73,29 +70,25 @@ class Clarification:
         return dict(self.by_robot).get(robot, self.answer) if robot else self.answer
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     id: str
     title: str
     minutes: int
     prompt: str
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
+class Probe(NamedTuple):
     id: str
     phase: str
     question: str
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineSection:
+class OutlineSection(NamedTuple):
     title: str
     points: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Rubric:
+class Rubric(NamedTuple):
     """One validated design prompt with its rubric."""
 
     id: str
@@ -179,7 +172,7 @@ def load(path: Path, cache_dir: Path | None = None) -> Rubric:
         entry = cache.entry(cache_dir, "rubric", path, stat, CACHE_FORMAT) if cache_dir else None
         cached = _from_plain(cache.read(entry)) if entry else None
         if cached is not None:
-            return replace(cached, path=where)
+            return cached._replace(path=where)
         raw = path.read_bytes() if stat.st_size <= bank.MAX_FILE_BYTES else b""
     except OSError as exc:
         raise RubricError([CoachError(f"cannot read: {exc.strerror or exc}", location=Location(where),
@@ -194,9 +187,7 @@ def load(path: Path, cache_dir: Path | None = None) -> Rubric:
 
 # parse cache: plain tuples for marshal (fast, and unlike pickle it cannot run code) -----------------------------
 def _plain(value: Any) -> Any:
-    if is_dataclass(value):
-        return tuple(_plain(getattr(value, f.name)) for f in fields(value))
-    if isinstance(value, tuple):
+    if isinstance(value, tuple):  # the Rubric types are NamedTuples: their fields, in order
         return tuple(_plain(v) for v in value)
     return value.value if isinstance(value, Enum) else value
 

@@ -59,8 +59,8 @@ DENSE = 25.0  # concept hits per 100 words above which an answer "reads like a k
 
 
 # the ScoreCard ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class ConceptHit:
+# NamedTuples, not frozen dataclasses, for start-up time: see rubric.py
+class ConceptHit(NamedTuple):
     """The best mention of a concept: its credit, level, the sentence quoted and what lifted it."""
 
     concept: str
@@ -70,14 +70,12 @@ class ConceptHit:
     marker: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Missing:
+class Missing(NamedTuple):
     concept: str
     hint: str
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionScore:
+class CriterionScore(NamedTuple):
     id: str
     name: str
     weight: float
@@ -87,15 +85,13 @@ class CriterionScore:
     missing: tuple[Missing, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FlagHit:
+class FlagHit(NamedTuple):
     id: str
     message: str
     evidence: str
 
 
-@dataclass(frozen=True, slots=True)
-class Modifiers:
+class Modifiers(NamedTuple):
     prose_share: float
     length: float
     relevance: float
@@ -104,8 +100,7 @@ class Modifiers:
     repeated: int
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreCard:
+class ScoreCard(NamedTuple):
     """The result: 0-100 score, the arithmetic behind it, per-criterion evidence, and red flags."""
 
     prompt: str
