@@ -17,7 +17,7 @@ from coach.errors import CoachError, Location, ReportExists
 if TYPE_CHECKING:
     from coach.model import Robot
     from coach.rubric import Rubric
-    from coach.scoring import ScoreCard
+    from coach.scorecard import ScoreCard
 
 TEMPLATES = {".md": "report.md.j2", ".markdown": "report.md.j2", ".html": "report.html.j2", ".htm": "report.html.j2"}
 LEVEL_LABELS = ("absent", "named", "elaborated", "justified")

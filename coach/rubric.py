@@ -447,7 +447,7 @@ def _outline(c: _Check) -> tuple[OutlineSection, ...]:
 
 def _lint_phrases(rubric: Rubric, c: _Check) -> None:
     """Every phrase must stem to something, and no two concepts may share one (credit would be ambiguous)."""
-    from coach.scoring import phrase_key
+    from coach.text import phrase_key
 
     owner: dict[tuple[str, ...], str] = {}
     memo: dict[str, str] = {}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from coach import rubric
 from coach.errors import RubricError, UnknownId
 from coach.model import Robot, Topic
-from coach.scoring import phrase_key
+from coach.text import phrase_key
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = ROOT / "rubrics"

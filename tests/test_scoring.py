@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from coach import rubric, scoring
 from coach.model import Robot
-from coach.scoring import ScoreCard
+from coach.scorecard import ScoreCard
 from coach.text import phrase_key, split_sentences, stem
 
 from conftest import DATA, child_env

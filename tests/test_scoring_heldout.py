@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from coach import rubric, scoring
-from coach.scoring import ScoreCard
+from coach.scorecard import ScoreCard
 from coach.text import split_sentences
 
 from conftest import DATA

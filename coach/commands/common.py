@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from coach.bank import Bank
     from coach.config import Settings
     from coach.rubric import Rubric
-    from coach.scoring import ScoreCard
+    from coach.scorecard import ScoreCard
     from coach.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,7 +20,7 @@ from coach.model import ANY_ROBOT, Robot, iso
 if TYPE_CHECKING:
     from coach.config import Settings
     from coach.rubric import Rubric
-    from coach.scoring import ScoreCard
+    from coach.scorecard import ScoreCard
     from coach.store import Store
 
 app = typer.Typer(help="System-design rounds scored against rubrics.", no_args_is_help=True)

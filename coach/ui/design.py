@@ -20,7 +20,7 @@ from coach.ui import is_plain as is_plain  # re-exported: commands call ui.desig
 if TYPE_CHECKING:
     from coach.model import Robot
     from coach.rubric import Phase, Rubric
-    from coach.scoring import CriterionScore, ScoreCard
+    from coach.scorecard import CriterionScore, ScoreCard
 
 END = "."
 INSTRUCTIONS = ("Write your answer line by line. A line with only '.' ends the phase; '? question' asks the "
