@@ -56,39 +56,46 @@ def bare_app(folder: Path) -> Path:
     return path
 
 
-def time_once(cmd: Sequence[str], env: dict[str, str], until: str | None = None, stdin: str = "") -> float:
-    """Seconds until the process exits, or until `until` appears on its stdout."""
+def time_once(cmd: Sequence[str], env: dict[str, str], until: str | None = None, stdin: str = "",
+              check: bool = True) -> float:
+    """Seconds until the process exits, or until `until` appears on its stdout. With `check`, a failed run is an
+    error: a command that fails early would otherwise look fast."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             text=True)
     if until is None:
-        proc.communicate(stdin)
-        return time.perf_counter() - start
-    assert proc.stdin and proc.stdout
-    proc.stdin.close()
-    for line in proc.stdout:
-        if until in line:
-            elapsed = time.perf_counter() - start
-            break
+        _, err = proc.communicate(stdin)
+        elapsed = time.perf_counter() - start
     else:
-        raise RuntimeError(f"{' '.join(cmd)} never printed {until!r}")
-    proc.stdout.read()
-    proc.wait()
+        assert proc.stdin and proc.stdout and proc.stderr
+        proc.stdin.close()
+        for line in proc.stdout:
+            if until in line:
+                elapsed = time.perf_counter() - start
+                break
+        else:
+            raise RuntimeError(f"{' '.join(cmd)} never printed {until!r}: {proc.stderr.read()[-300:]}")
+        proc.stdout.read()
+        err = proc.stderr.read()
+        proc.wait()
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err[-300:]}")
     return elapsed
 
 
 Run = tuple[Sequence[str], dict[str, str], "str | None"]  # command, environment, stdout marker that stops the clock
 
 
-def medians(commands: dict[str, Run], runs: int) -> dict[str, float]:
+def medians(commands: dict[str, Run], runs: int, may_fail: Sequence[str] = ()) -> dict[str, float]:
     """Median seconds of each command over `runs` rounds, after a warm-up round. Each round runs every command once,
-    so a machine that slows down for a while slows them all alike and the ratios between them hold."""
-    for cmd, env, until in commands.values():
-        time_once(cmd, env, until)
+    so a machine that slows down for a while slows them all alike and the ratios between them hold. Every run must
+    exit 0, except those of the commands named in `may_fail`."""
+    for name, (cmd, env, until) in commands.items():
+        time_once(cmd, env, until, check=name not in may_fail)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (cmd, env, until) in commands.items():
-            times[name].append(time_once(cmd, env, until))
+            times[name].append(time_once(cmd, env, until, check=name not in may_fail))
     return {name: statistics.median(t) for name, t in times.items()}
 
 

@@ -15,11 +15,16 @@ from typing import Any
 from coach import __version__
 
 
-def entry(cache_dir: Path, kind: str, source: Path, stat: os.stat_result, fmt: int | str) -> Path:
+def entry(cache_dir: Path, kind: str, source: Path, stat: os.stat_result, fmt: int) -> Path:
     """Where the cached parse of `source` lives; a new size, mtime, format or coach version gives a new entry."""
     # key includes mtime_ns: editors often keep the size the same
-    key = f"{kind}|{fmt}|{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}".encode()
-    return cache_dir / f"{kind}-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.marshal"
+    return keyed(cache_dir, kind, f"{fmt}|{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
+
+
+def keyed(cache_dir: Path, kind: str, key: str) -> Path:
+    """Where the value derived from `key` (text naming everything it depends on) lives, for this coach version."""
+    raw = f"{kind}|{key}|{__version__}".encode()
+    return cache_dir / f"{kind}-{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.marshal"
 
 
 def read(path: Path) -> Any | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from coach.cli import app
 from conftest import DATA, child_env
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = DATA / "design" / "teleop-flywheel"
 IDS = ["fleet-observability", "multi-robot-data-format", "ota-policy-rollout", "reproducible-training-eval",
        "sim-rl-pipeline", "teleop-flywheel"]
@@ -66,6 +68,30 @@ def test_the_compiled_rubric_is_cached_and_a_damaged_entry_is_rebuilt(coach_env:
     entries[0].write_bytes(b"\x00garbage")
     assert scored() == first, "a damaged entry is a miss"
     assert entries[0].read_bytes() != b"\x00garbage", "and is written again"
+
+
+def test_a_rubric_edited_during_a_round_never_leaves_stale_phrases_in_the_cache(coach_env: Path, tmp_path: Path) -> None:
+    import marshal
+
+    from coach import config, rubric, scoring
+    from coach.commands.common import score_answer
+
+    cfg = config.load()
+    path = tmp_path / "teleop-flywheel.yaml"
+    path.write_text((ROOT / "rubrics" / "teleop-flywheel.yaml").read_text())
+    answer = (ANSWERS / "strong.md").read_text()
+    before = rubric.load(path, cfg.cache_dir)  # a round starts with this rubric...
+    edited = re.sub(r"anchors: \[[^\]]*\]", "anchors: [zebra]", path.read_text(), count=1)
+    edited = re.sub(r"\n      - id: intervention-rate\n(?:        .*\n)+", "\n", edited, count=1)
+    path.write_text(edited)  # ...and its author edits the file: other anchors, one concept fewer
+    assert score_answer(cfg, before, answer) == scoring.score(before, answer)
+    after = rubric.load(path, cfg.cache_dir)
+    assert after != before
+    assert score_answer(cfg, after, answer) == scoring.score(after, answer), "the edited rubric, not the old one"
+    for entry in (coach_env / "cache").glob("scorer-*.marshal"):  # right outline, wrong insides: a miss
+        matcher, lexicon = marshal.loads(entry.read_bytes())
+        entry.write_bytes(marshal.dumps((({k: 1 for k in matcher[0]}, *matcher[1:]), lexicon)))
+    assert score_answer(cfg, after, answer) == scoring.score(after, answer)
 
 
 def test_score_no_save_leaves_the_store_alone(coach_env: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -67,18 +66,24 @@ def open_store(ctx: typer.Context) -> Store:
 
 def score_answer(cfg: Settings, r: Rubric, text: str) -> ScoreCard:
     """Score a design answer, with the rubric's compiled phrases kept in the parse cache between runs (half the
-    scoring time). The entry is keyed on the rubric file and on the scorer's own source, so it follows edits to
-    either."""
-    from coach import cache, scoring, text as matching
+    scoring time). The entry is keyed on the rubric's content (not its file: the file may change during a round)
+    and on the scorer's and stemmer's code, so it follows an edit to any of them."""
+    import Stemmer
+
+    from coach import cache, scoring
+    from coach import text as matching
 
     try:
-        source = Path(r.path)
-        code = "|".join(str(os.stat(m.__file__ or "").st_mtime_ns) for m in (scoring, matching))
-        entry = cache.entry(cfg.cache_dir, "scorer", source, source.stat(), code)
+        code = "|".join(str(os.stat(m.__file__ or "").st_mtime_ns) for m in (scoring, matching, Stemmer))
     except OSError:
         return scoring.score(r, text)
+    entry = cache.keyed(cfg.cache_dir, "scorer", f"{code}|{r._replace(path='')!r}")
     prepared = scoring.Prepared.from_plain(cache.read(entry))
-    if prepared is None:
-        prepared = scoring.prepare(r)
-        cache.write(entry, prepared.plain())
+    if prepared is not None:
+        try:
+            return scoring.score(r, text, prepared)
+        except (TypeError, ValueError, LookupError):
+            pass  # an entry of the right outline but the wrong insides (written by hand?): a miss, like garbage
+    prepared = scoring.prepare(r)
+    cache.write(entry, prepared.plain())
     return scoring.score(r, text, prepared)
