@@ -5,7 +5,8 @@ Times, as subprocesses in the same run: `python -c "import typer"` (reference), 
 floor of any command that runs (Typer coerces arguments through pydantic), `coach design score` as a user runs it
 (saved, feedback printed), `--json --no-save` (rubric and its compiled phrases from the parse cache + score), the
 same saved, and with a cold cache (YAML parsed and validated, phrases compiled: once per install or rubric edit).
-Reports medians, the difference to `coach --help` and the ratio, plus the in-process time of scoring alone. Runs
+Reports medians, the difference to `coach --help` and the ratio, plus the in-process time of scoring alone and
+of rendering each report template (Jinja2 compiles the template on every run; the first render pays for it). Runs
 use compiled bytecode, as an installed coach does (see common.env_with).
 The answer is generated from a fixed seed: sentences built from the rubric's own phrases, reasons and numbers, so
 the scorer does its full work (matching, negation, justification) on every sentence.
@@ -80,10 +81,12 @@ def main() -> None:
             "coach design score (saved, feedback)": (score, env, None),
             "coach design score --json --no-save": ([*score, "--json", "--no-save"], env, None),
             "coach design score --json (saved)": ([*score, "--json"], env, None),
+            "... and --report out.html (Jinja2)": ([*score, "--report", str(Path(tmp) / "out.html"), "--force"], env,
+                                                    None),
         }, args.runs, may_fail=["coach design show no-such-id (floor)"]).items()}
         rows["... --no-save, cold rubric cache"] = cold_ms([*score, "--json", "--no-save"], args.runs, env)
     sys.path.insert(0, str(ROOT))
-    from coach import rubric, scoring
+    from coach import report, rubric, scoring
 
     r = rubric.load(ROOT / "rubrics" / f"{PROMPT}.yaml")
     inproc, prepared = [], []
@@ -95,6 +98,13 @@ def main() -> None:
         start = time.perf_counter()
         scoring.score(r, text, kept)
         prepared.append((time.perf_counter() - start) * 1000)
+    renders: dict[str, list[float]] = {"report.md.j2": [], "report.html.j2": []}
+    for _ in range(args.runs):
+        for template, times in renders.items():
+            start = time.perf_counter()
+            report.render(template, card, r, answered_utc="2026-11-26T09:00:00Z", robot=None, history=[],
+                          answer=text)
+            times.append((time.perf_counter() - start) * 1000)
     help_ms = rows["coach --help"]
     print(f"answer: {len(text.split())} words, {card.modifiers.words} counted, score {card.score}")
     print(f"{'command':<40} {'median ms':>10} {'- help':>8} {'x help':>7}")
@@ -102,6 +112,8 @@ def main() -> None:
         print(f"{name:<40} {ms:>10.1f} {ms - help_ms:>+8.1f} {ms / help_ms:>7.2f}")
     print(f"{'scoring.score() in process':<40} {statistics.median(inproc):>10.1f}")
     print(f"{'... with the rubric prepared (cached)':<40} {statistics.median(prepared):>10.1f}")
+    for template, times in renders.items():
+        print(f"{'report.render ' + template + ' in process':<40} {statistics.median(times):>10.1f}")
     worst = max(ms for name, ms in rows.items() if name.startswith("coach design score"))
     beyond = worst - help_ms
     print(f"slowest design score beyond start-up: {beyond:.1f} ms ({'under' if beyond < 100 else 'OVER'} the 100 ms"
