@@ -435,7 +435,7 @@ def coverage(bank: Bank) -> dict[str, Any]:
     }
     by_robot = {t.value: dict.fromkeys(dims["robot"], 0) for t in Topic}
     by_budget = {t.value: dict.fromkeys(dims["budget"], 0) for t in Topic}
-    for q in bank.questions:
+    for q in bank.index:  # counts need no question text
         robots = [r.value for r in q.robots] or [ANY_ROBOT]
         dims["topic"][q.topic.value] += 1
         dims["budget"][q.budget.value] += 1
@@ -444,4 +444,4 @@ def coverage(bank: Bank) -> dict[str, Any]:
         for r in robots:
             dims["robot"][r] += 1
             by_robot[q.topic.value][r] += 1
-    return {"questions": len(bank.questions), **dims, "topic_by_robot": by_robot, "topic_by_budget": by_budget}
+    return {"questions": len(bank.index), **dims, "topic_by_robot": by_robot, "topic_by_budget": by_budget}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -146,6 +147,18 @@ def test_cache_skips_parsing_and_follows_edits(tmp_path: Path, monkeypatch: pyte
     monkeypatch.undo()
     path.write_text("questions:\n" + GOOD.replace("Which engine?", "Which simulator?"))
     assert bank.load([path], cache).questions[0].prompt == "Which simulator?"
+
+
+def test_each_bank_file_keeps_one_cache_entry_however_often_it_is_edited(tmp_path: Path) -> None:
+    path, other = write(tmp_path, "questions:\n" + GOOD), tmp_path / "other.yaml"
+    other.write_text("questions:\n" + GOOD.replace("q-one", "q-two"))
+    cache = tmp_path / "cache"
+    for n in range(5):
+        path.write_text("questions:\n" + GOOD.replace("Which engine?", f"Which engine, take {n}?"))
+        os.utime(path, ns=(n * 10**9, n * 10**9))
+        assert bank.load([path, other], cache).questions[0].prompt == f"Which engine, take {n}?"
+    kinds = sorted(p.name.split("-")[0] for p in cache.iterdir())
+    assert kinds == ["bank", "bank", "ids", "ids"], "one bank and one ids entry per file, not one per edit"
 
 
 def test_filters_by_robot_topic_and_budget() -> None:

@@ -77,7 +77,7 @@ def score_answer(cfg: Settings, r: Rubric, text: str) -> ScoreCard:
         code = "|".join(str(os.stat(m.__file__ or "").st_mtime_ns) for m in (scoring, matching, Stemmer))
     except OSError:
         return scoring.score(r, text)
-    entry = cache.keyed(cfg.cache_dir, "scorer", f"{code}|{r._replace(path='')!r}")
+    entry = cache.keyed(cfg.cache_dir, "scorer", r.id, f"{code}|{r._replace(path='')!r}")
     prepared = scoring.Prepared.from_plain(cache.read(entry))
     if prepared is not None:
         try:
