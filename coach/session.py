@@ -11,9 +11,32 @@ from dataclasses import dataclass
 
 from coach.model import Outcome, QType, Question, Rating, Summary
 
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "billion": 1e9, "t": 1e12,
-          "trillion": 1e12}
-_NUMBER = re.compile(r"^\s*([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*([a-z%/]*)", re.IGNORECASE)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "bn": 1e9,
+          "billion": 1e9, "t": 1e12, "trillion": 1e12}
+_NUMBER = re.compile(r"([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*(.*)")
+_HEDGE = re.compile(r"^(?:~|≈|about|approx\.?|approximately|around|roughly|\$)\s*")
+_UNIT_WORD = re.compile(r"[a-zµ%$]+(?:/[a-z]+)?")
+
+
+def _units(dimension: str, base: float, *groups: tuple[str, float]) -> dict[str, tuple[str, float]]:
+    return {name: (dimension, factor * base) for names, factor in groups for name in names.split()}
+
+
+# unit -> (dimension, size in the dimension's base unit); lower case, as users type them
+UNITS = {
+    **_units("time", 1, ("ns", 1e-9), ("us µs", 1e-6), ("ms msec", 1e-3), ("s sec secs second seconds", 1),
+             ("min mins minute minutes", 60), ("h hr hrs hour hours", 3600), ("d day days", 86400),
+             ("wk week weeks", 604800)),
+    **_units("data", 1, ("byte bytes", 1), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("tb", 1e12), ("pb", 1e15),
+             ("kib", 2**10), ("mib", 2**20), ("gib", 2**30), ("tib", 2**40), ("bit bits", 1 / 8),
+             ("kbit", 1e3 / 8), ("mbit", 1e6 / 8), ("gbit", 1e9 / 8)),
+    **_units("rate", 1, ("b/s", 1), ("kb/s", 1e3), ("mb/s", 1e6), ("gb/s", 1e9), ("tb/s", 1e12), ("bps", 1 / 8),
+             ("kbps", 1e3 / 8), ("mbps", 1e6 / 8), ("gbps", 1e9 / 8)),
+    **_units("frequency", 1, ("hz", 1), ("khz", 1e3), ("mhz", 1e6), ("ghz", 1e9)),
+    **_units("length", 1, ("mm", 1e-3), ("cm", 1e-2), ("m metre metres meter meters", 1), ("km", 1e3)),
+    **_units("fraction", 1, ("% percent", 0.01), ("fraction", 1)),
+    **_units("money", 1, ("usd $ dollar dollars", 1)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +56,61 @@ def shuffled_choices(question: Question, rng: random.Random) -> list[str]:
 
 
 def parse_number(text: str, unit: str = "") -> float | None:
-    """'98304', '98,304', '1.2e5', '98k', '1.5 million' -> a float; None if it is not a number.
+    """The answer as a number in the question's `unit`, or None (see `number_problem` for why).
 
-    A word that is (the start of) the question's unit is the unit, not a multiplier: with unit "m", "1.5 m" is
-    1.5 metres, and with unit "GB", "12G" is 12 GB.
+    Takes '98304', '98,304', '1.2e5', '98k', '1.5 million', '~100', '$25', and a unit converted to the question's
+    when both are known and measure the same thing: for GB, '99500 MB' is 99.5; for s, '10 ms' is 0.01. A word
+    that is (the start of) the question's unit is the unit, not a multiplier: with unit "m", "1.5 m" is 1.5
+    metres, and with unit "GB", "12G" is 12 GB.
     """
-    match = _NUMBER.match(text.replace(",", "").replace("_", ""))
+    value, _ = _parse(text, unit)
+    return value
+
+
+def number_problem(text: str, unit: str = "") -> str:
+    """Why `text` is not an answer in `unit` (one line saying what to type), or "" when it is."""
+    return _parse(text, unit)[1]
+
+
+def _parse(text: str, unit: str) -> tuple[float | None, str]:
+    cleaned = _HEDGE.sub("", text.strip().lower()).replace(",", "").replace("_", "")
+    match = _NUMBER.fullmatch(cleaned)
     if not match:
-        return None
-    word, unit = match.group(2).lower(), unit.lower()
-    if not word or (unit and unit.startswith(word)) or word.startswith(unit or "\0"):
-        return float(match.group(1))
-    return float(match.group(1)) * _SCALE.get(word, 1.0)
+        return None, "enter a number, e.g. 1200, 1.2e3 or 1.2k"
+    value, words = float(match.group(1)), _UNIT_WORD.findall(match.group(2))
+    want, rest = unit.strip().lower(), " ".join(match.group(2).replace("-", " ").split()).rstrip(".")
+    if rest == want.replace("-", " ") or (" " in rest and want.replace("-", " ").startswith(rest)):
+        return value, ""  # the question's unit written out: "20 x real time", "0.7 success rate (fraction)"
+    if len(words) > 2 or "".join(words) != rest.replace(" ", ""):
+        return None, f"enter a number{_in(unit)}, e.g. 1200 or 1.2k"
+    wanted = UNITS.get(want) or (UNITS["fraction"] if "fraction" in want else None)
+    if words and words[0] in _SCALE and (len(words) == 2 or not (_names(words[0], want)
+                                                                  or _measures(words[0], wanted))):
+        value, words = value * _SCALE[words[0]], words[1:]  # "98k", "1.5 million", "2 k GB"
+    if not words:
+        return value, ""
+    if _measures(words[0], wanted):
+        assert wanted is not None
+        return value * UNITS[words[0]][1] / wanted[1], ""
+    if _names(words[0], want):
+        return value, ""
+    return None, f"coach can't turn {words[0]!r} into {unit or 'a plain number'}: answer{_in(unit)}"
+
+
+def _names(word: str, unit: str) -> bool:
+    """True when `word` is the question's unit as typed: the unit, its start ("min", "12G"), or one of its words
+    ("steps" for "policy steps", "x" for "x real time")."""
+    return bool(unit) and (unit.startswith(word) or word in unit.split()
+                           or (word.startswith(unit) and word not in UNITS))
+
+
+def _measures(word: str, wanted: tuple[str, float] | None) -> bool:
+    """True when `word` is a known unit of the same kind as the question's (so it converts)."""
+    return wanted is not None and word in UNITS and UNITS[word][0] == wanted[0]
+
+
+def _in(unit: str) -> str:
+    return f" in {unit}" if unit else ""
 
 
 def grade(question: Question, answer: Answer, duration_ms: int = 0) -> Outcome:

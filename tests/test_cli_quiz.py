@@ -80,6 +80,14 @@ def test_focus_is_remembered_and_filters(test_bank: Path) -> None:
     assert "Pick A" in result.stdout
 
 
+def test_a_numeric_answer_in_a_unit_coach_cannot_convert_is_asked_again(test_bank: Path, coach_env: Path) -> None:
+    result = invoke("quiz", "--plain", "--topic", "simulation", input="98 kg\n98.3 thousand transitions\n")
+    assert "coach can't turn 'kg' into transitions: answer in transitions (q to stop)" in result.stdout
+    assert "Right. (you said 98.3 thousand transitions = 98300 transitions)" in result.stdout
+    rows = sqlite3.connect(coach_env / "coach.db").execute("SELECT given, correct FROM attempts")
+    assert rows.fetchall() == [("98.3 thousand transitions", 1)], "the refused answer is not stored"
+
+
 def test_unknown_robot_lists_valid_ones(test_bank: Path) -> None:
     result = invoke("focus", "robodog")
     assert result.exit_code == 1

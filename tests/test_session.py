@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from coach import bank, session
-from coach.model import Rating
+from coach.model import QType, Rating
 from coach.session import Answer
 
 from conftest import DATA
@@ -40,9 +41,34 @@ def test_grading(qid: str, answer: Answer, correct: bool, rating: Rating) -> Non
     # the question's unit is the unit, never a multiplier
     ("1.5 m", "m", 1.5), ("3 TB", "TB", 3), ("12G", "GB", 12), ("12 GB", "GB", 12), ("25%", "%", 25),
     ("40 minutes", "min", 40), ("2 k", "GB", 2000),
+    # another unit of the same kind is converted; hedges and currency signs are dropped
+    ("99500 MB", "GB", 99.5), ("0.0995 TB", "GB", 99.5), ("9.95e10 bytes", "GB", 99.5), ("10 ms", "s", 0.01),
+    ("1.5 h", "minutes", 90), ("72 h", "days", 3), ("1 kHz", "Hz", 1000), ("80 Mbps", "MB/s", 10),
+    ("0.5 m", "mm", 500), ("80%", "success rate (fraction)", 0.8), ("~100", "USD", 100), ("$25", "USD", 25),
+    ("20x", "x real time", 20), ("20 x real time", "x real time", 20), ("4608 GPU hours", "GPU-hours", 4608),
+    ("1.5 m MB", "MB", 1.5e6),
+    # a unit that can't be converted is not silently taken as the question's
+    ("99.5 kg", "GB", None), ("200 ms", "GB", None), ("3 apples", "", None), ("2 hours 30", "hours", None),
 ])
 def test_parse_number(text: str, unit: str, value: float | None) -> None:
-    assert session.parse_number(text, unit) == value
+    got = session.parse_number(text, unit)
+    assert got == value if value is None else got == pytest.approx(value)
+
+
+def test_a_unit_that_does_not_convert_says_what_to_type() -> None:
+    assert session.number_problem("99.5 kg", "GB") == "coach can't turn 'kg' into GB: answer in GB"
+    assert session.number_problem("lots", "GB").startswith("enter a number")
+    assert session.number_problem("99.5 GB", "GB") == ""
+
+
+def test_every_shipped_numeric_answer_is_accepted_as_written() -> None:
+    shipped = bank.load([Path(__file__).resolve().parents[1] / "question_bank"]).questions
+    numeric = [q for q in shipped if q.type is QType.numeric]
+    assert len(numeric) >= 50
+    for q in numeric:
+        assert isinstance(q.answer, float)
+        for text in (f"{q.answer:g}", f"{q.answer:g} {q.unit}"):
+            assert session.parse_number(text, q.unit) == pytest.approx(q.answer), (q.id, text)
 
 
 def test_shuffle_is_seeded_and_keeps_choices() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach.model import QType, Question, Rating, Summary
-from coach.session import Answer, Outcome, parse_number
+from coach.session import Answer, Outcome, number_problem, parse_number
 from coach.ui import Stop, clock_left, is_plain
 
 RATINGS = [Rating.again, Rating.hard, Rating.good, Rating.easy]
@@ -41,7 +41,7 @@ class QuizUI:
             raise Stop from None
         if not sys.stdin.isatty():
             print(text)  # piped input is not echoed: keep the transcript readable
-        if text.strip().lower() in ("q", ":q", "quit"):
+        if _is_stop(text):
             raise Stop
         return text.strip()
 
@@ -73,8 +73,10 @@ class QuizUI:
             picks = self._ask(questionary.checkbox("Pick all that apply (space to tick, Enter to submit):",
                                                    choices=choices, qmark="?"))
             return Answer(picks=tuple(picks or ()))
-        text = self._ask(questionary.text(f"Your estimate ({q.unit}):", qmark="?",
-                                          validate=lambda t: parse_number(t, q.unit) is not None or "enter a number"))
+        text = self._ask(questionary.text(f"Your estimate ({q.unit}; q to stop):", qmark="?",
+                                          validate=lambda t: _is_stop(t) or number_problem(t, q.unit) or True))
+        if _is_stop(text):
+            raise Stop
         return Answer(text=text)
 
     def _plain(self, q: Question, choices: list[str]) -> Answer:
@@ -92,10 +94,10 @@ class QuizUI:
             return tuple(dict.fromkeys(choices[int(p) - 1] for p in parts))
 
         def number(text: str) -> str | None:
-            if parse_number(text, q.unit) is None:
-                print("  enter a number, e.g. 1200, 1.2e3 or 1.2k (q to stop)")
-                return None
-            return text
+            problem = number_problem(text, q.unit)
+            if problem:
+                print(f"  {problem} (q to stop)")
+            return None if problem else text
 
         if q.type is QType.mcq:
             return Answer(text=self._until_valid("answer> ", pick_one))
@@ -163,7 +165,7 @@ class QuizUI:
             verdict = "Right."
         else:
             verdict = f"Wrong. Answer: {_right_answer(q)}"
-        self._say(verdict, "green" if outcome.correct else "red")
+        self._say(verdict + _what_you_gave(q, outcome), "green" if outcome.correct else "red")
         self._say(f"Why: {q.explanation}\nSource: {q.sources[0]}", "dim")
 
     def _say(self, text: str, style: str) -> None:
@@ -215,9 +217,29 @@ def _right_answer(q: Question) -> str:
     return str(q.answer)
 
 
+def _what_you_gave(q: Question, outcome: Outcome) -> str:
+    """How coach read a numeric answer in another unit, and which picks of a multi answer were off."""
+    if q.type is QType.numeric:
+        value = parse_number(outcome.given, q.unit)
+        shown = f"{value:g}" if value is not None else ""
+        return f" (you said {outcome.given.strip()} = {shown} {q.unit})" if shown and shown != outcome.given.strip() \
+            else ""
+    if q.type is QType.multi and not outcome.correct:
+        picked = set(outcome.given.split(" | ")) if outcome.given else set()
+        missed = [c for c in q.answers if c not in picked]
+        extra = [c for c in q.choices if c in picked and c not in q.answers]
+        return "".join([f"\n  You missed: {'; '.join(missed)}" if missed else "",
+                        f"\n  Not right: {'; '.join(extra)}" if extra else ""])
+    return ""
+
+
 def local_time(utc_text: str) -> str:
     """A stored UTC time as local 'Mon 27 Nov 14:05'."""
     from datetime import datetime
 
     moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone()
     return moment.strftime("%a %d %b %H:%M")
+
+
+def _is_stop(text: str) -> bool:
+    return text.strip().lower() in ("q", ":q", "quit")
