@@ -99,3 +99,25 @@ def test_brackets_in_bank_text_are_shown_not_parsed(coach_env: Path, tmp_path: P
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_long_choices_are_shown_whole_on_a_narrow_terminal(coach_env: Path, tmp_path: Path) -> None:
+    stem = "The recorder keeps every message in memory and only writes the bag when the session ends, so a crash "
+    choices = [stem + "loses ENDALPHA", stem + "keeps ENDBRAVO", stem + "drops ENDCHARLIE"]
+    bank = tmp_path / "long.yaml"
+    bank.write_text("questions:\n  - id: q-long\n    topic: data-pipelines\n    robots: [any]\n    budget: 1h\n"
+                    "    difficulty: 1\n    type: mcq\n    prompt: Which is true?\n"
+                    f"    choices: {choices!r}\n    answer: {choices[1]!r}\n"
+                    "    explanation: Because. And more.\n    sources: [https://example.org]\n")
+    env = child_env(COACH_HOME=str(coach_env), COACH_SHIPPED_BANK="0", COACH_BANK_PATH=str(bank),
+                    COACH_NOW=NOW.isoformat(), COACH_SEED="7", PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "coach", "quiz", "--robot", "any"], env=env, dimensions=(40, 80),
+                          timeout=15, encoding="utf-8")
+    child.expect("Your answer:")
+    shown = child.before
+    order = sorted(("ENDALPHA", "ENDBRAVO", "ENDCHARLIE"), key=shown.index)  # every ending is on screen
+    assert shown.index("1) The recorder") < shown.index(order[0])
+    child.send(DOWN * order.index("ENDBRAVO") + ENTER)
+    child.expect("Right.")
+    child.sendintr()
+    child.expect(pexpect.EOF)

@@ -67,11 +67,15 @@ class QuizUI:
             return self._plain(q, choices)
         import questionary
 
-        if q.type is QType.mcq:
-            return Answer(text=self._ask(questionary.select("Your answer:", choices=choices, qmark="?")))
-        if q.type is QType.multi:
+        if q.type in (QType.mcq, QType.multi):
+            # a menu line longer than the terminal is cut, and a choice's end often decides it: long choices are
+            # printed whole above (show_question), and the menu shows their numbers and starts
+            room = max(20, _columns() - 10)
+            items = [questionary.Choice(title=f"{i}) {_clip(c, room)}", value=c) for i, c in enumerate(choices, 1)]
+            if q.type is QType.mcq:
+                return Answer(text=self._ask(questionary.select("Your answer:", choices=items, qmark="?")))
             picks = self._ask(questionary.checkbox("Pick all that apply (space to tick, Enter to submit):",
-                                                   choices=choices, qmark="?"))
+                                                   choices=items, qmark="?"))
             return Answer(picks=tuple(picks or ()))
         text = self._ask(questionary.text(f"Your estimate ({q.unit}; q to stop):", qmark="?",
                                           validate=lambda t: _is_stop(t) or number_problem(t, q.unit) or True))
@@ -149,9 +153,12 @@ class QuizUI:
         from rich.panel import Panel
         from rich.text import Text
 
+        body = q.prompt
+        if any(len(c) > max(20, _columns() - 10) for c in choices):
+            body += "\n" + "".join(f"\n{i}) {c}" for i, c in enumerate(choices, 1))
         self.console.print()
         # Text, not str: bank text is data, and "[b]" in a user's subtopic must not be read as markup
-        self.console.print(Panel(Text(q.prompt), title=Text(head), title_align="left", border_style="cyan"))
+        self.console.print(Panel(Text(body), title=Text(head), title_align="left", border_style="cyan"))
 
     def show_model_answer(self, q: Question) -> None:
         points = "".join(f"\n  - {p}" for p in q.key_points)
@@ -239,6 +246,16 @@ def local_time(utc_text: str) -> str:
 
     moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00")).astimezone()
     return moment.strftime("%a %d %b %H:%M")
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def _clip(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
 def _is_stop(text: str) -> bool:
