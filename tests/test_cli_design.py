@@ -246,6 +246,17 @@ def test_editor_round_strips_comments_then_asks_probes(coach_env: Path, tmp_path
     assert "<!--" not in answer and "Q: how many robots" not in answer
 
 
+@pytest.mark.parametrize("editor", ["no-such-editor-anywhere", f"{sys.executable} -c 'raise SystemExit(3)'"])
+def test_an_editor_that_cannot_run_is_one_line_not_a_crash(coach_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            editor: str) -> None:
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = invoke("design", "run", "teleop-flywheel", "--editor", input=".\n")
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("coach: error: could not open the editor:") and "set $EDITOR" in line
+
+
 def test_a_refusing_store_keeps_the_answer(coach_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from coach.errors import StoreError
     from coach.store import Store

@@ -62,7 +62,7 @@ def mock(
     ui = QuizUI(plain)
     ids = rapid_fire_ids(bank, store, focus, rapid, cfg.clock.now())
     ui.announce(f"Mock interview, {minutes} min: rapid-fire ({len(ids)} questions, {rapid} min), then the design "
-                f"round '{chosen.title}' ({minutes - rapid} min). q, Ctrl-C or Ctrl-D ends it; answers are kept.")
+                f"round '{chosen.title}' ({minutes - rapid} min). Ctrl-C ends it at any point; what you answered is kept.")
     outcomes, stopped = ask_all(bank, store, ui, ids, cfg, deadline=time.monotonic() + rapid * 60)
     answer = None
     if not stopped:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.errors import CoachError
 from coach.ui import Stop, clock_left
 from coach.ui import is_plain as is_plain  # re-exported: commands call ui.design.is_plain
 
@@ -179,7 +180,11 @@ class _Session:
         facts = "".join(f"<!-- Q: {q}\n     A: {a} -->\n" for q, a in self.result.asked)
         template = f"<!-- {self.rubric.title}. Comments like this one are removed. -->\n{facts}" + "".join(
             f"\n## {p.title}\n<!-- {p.minutes} min: {p.prompt} -->\n\n" for p in self.rubric.phases)
-        edited = click.edit(template, extension=".md", require_save=True)
+        try:
+            edited = click.edit(template, extension=".md", require_save=True)
+        except click.ClickException as exc:  # no such editor, or it exited with an error
+            raise CoachError(f"could not open the editor: {exc.format_message()}",
+                             hint="set $EDITOR (or $VISUAL) to an installed editor, or run without --editor") from None
         if edited is None:
             raise Stop
         self.parts.append(COMMENT.sub("", edited).strip())
