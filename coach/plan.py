@@ -31,6 +31,7 @@ ROBOT_PROMPTS = {
     Robot.autonomous_vehicle: ("fleet-observability", "reproducible-training-eval"),
 }
 DESIGN_BY_BUDGET = {Budget.hour: 0, Budget.day: 1, Budget.week: 4, Budget.month: 6}
+BUDGET_DAYS = {Budget.hour: 1, Budget.day: 1, Budget.week: 7, Budget.month: 30}
 
 
 class StepDict(TypedDict):
@@ -109,6 +110,13 @@ def _quiz_steps(questions: list[Question | Meta], level: Budget) -> list[Step]:
         steps.append(Step(f"Quiz ({level.value} path): {', '.join(topics)}", "quiz", minutes, topics,
                           tuple(q.id for q in chunk), budget=level.value))
     return steps
+
+
+def daily_new(configured: int, unseen: int, days_left: int | None, budget: Budget) -> int:
+    """New questions a day: the configured limit, raised so the plan's `unseen` questions fit in the days left
+    (a plan without an interview date spreads over its budget's days)."""
+    days = days_left if days_left is not None else BUDGET_DAYS[budget]
+    return max(configured, -(-unseen // max(1, days)))
 
 
 def question_order(steps: Iterable[Step]) -> dict[str, int]:

@@ -115,8 +115,38 @@ def test_past_interview_date_is_refused(test_bank: Path) -> None:
     assert json.loads(invoke("plan", "--json").stdout).get("interview") is None
 
 
+def test_a_plan_raises_the_daily_limit_so_it_fits_before_the_interview(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.setenv("COACH_NOW", "2026-11-26T09:00:00Z")  # the shipped bank: the 1d path has ~80 questions
+    first = invoke("quiz", "--plain", "--robot", "any", input="q\n")
+    assert "[1/20]" in first.stdout, "without a plan: the configured 20 a day"
+    planned = json.loads(invoke("plan", "--interview", "2026-11-27", "--json").stdout)
+    in_plan = sum(len(s["question_ids"]) for s in planned["steps"])
+    assert planned["budget"] == "1d" and in_plan > 40
+    served = int(re.search(r"\[1/(\d+)\]", invoke("quiz", "--plain", "--robot", "any", input="q\n").stdout)[1])
+    assert served == in_plan, "the whole 1d path today, not 20 of it"
+    assert f"New today: 0/{in_plan}" in invoke().stdout, "the today view shows the same limit"
+    invoke("plan", "--interview", "2026-12-02")  # six days out: the 1w path, spread over the days left
+    week = json.loads(invoke("plan", "--json").stdout)
+    per_day = -(-sum(len(s["question_ids"]) for s in week["steps"]) // 6)
+    served = int(re.search(r"\[1/(\d+)\]", invoke("quiz", "--plain", "--robot", "any", input="q\n").stdout)[1])
+    assert served == max(20, per_day)
+
+
 def test_quiz_continues_past_a_finished_plan(test_bank: Path) -> None:
     invoke("plan", "--time", "1h")
     invoke("quiz", "--plain", "--robot", "any", input="1\n1\n")
     result = invoke("quiz", "--plain", "--robot", "any", input="q\n")
     assert "[1/" in result.stdout and "Nothing due" not in result.stdout
+
+
+def test_a_passed_interview_says_so_and_clear_confirms(test_bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke("plan", "--interview", "2026-11-28")
+    monkeypatch.setenv("COACH_NOW", "2026-12-01T09:00:00Z")
+    today = invoke().stdout
+    assert "Your interview on 2026-11-28 has passed" in today and "-3 day" not in today
+    assert "(interview 2026-11-28, passed)" in invoke("plan").stdout
+    cleared = invoke("plan", "--clear")
+    assert cleared.exit_code == 0 and "Forgot the saved plan and interview date" in cleared.stdout
+    assert "interview" not in json.loads(invoke("plan", "--json").stdout)

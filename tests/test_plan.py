@@ -69,3 +69,11 @@ def test_pick_prompt_prefers_weak_criteria_and_the_robot() -> None:
     assert plan.pick_prompt(ids, weak_ota, Robot.drone) == "ota-policy-rollout"
     strong_obs = [("fleet-observability", c, 1, 0.9) for c in ("a", "b")]
     assert plan.pick_prompt(ids, strong_obs, Robot.drone) == "ota-policy-rollout"
+
+
+def test_daily_new_fits_the_plan_into_the_days_left() -> None:
+    assert plan.daily_new(20, 83, 1, Budget.day) == 83  # interview tomorrow: the whole path today
+    assert plan.daily_new(20, 143, 6, Budget.week) == 24  # ceil(143 / 6)
+    assert plan.daily_new(20, 30, 6, Budget.week) == 20  # the configured limit is a floor
+    assert plan.daily_new(20, 143, None, Budget.week) == 21  # no date: spread over the budget's 7 days
+    assert plan.daily_new(20, 50, 0, Budget.hour) == 50  # interview today

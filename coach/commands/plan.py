@@ -37,12 +37,20 @@ def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], 
     return budget, plan.build(bank.index, budget, robot), facts
 
 
-def saved_order(store: Store, bank: Bank, today: date) -> dict[str, int] | None:
-    """Question id -> position in the saved plan, or None without a plan."""
+def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None) -> tuple[dict[str, int] | None, int]:
+    """The saved plan's question order (None without a plan; `found` is `current`'s result) and today's limit of
+    new questions: the configured one, raised when the plan's unseen questions would not otherwise fit before the
+    interview."""
     from coach import plan
+    from coach.commands.config import new_per_day
 
-    found = current(store, bank, today)
-    return plan.question_order(found[1]) if found else None
+    configured = new_per_day(store)
+    if found is None:
+        return None, configured
+    budget, steps, facts = found
+    order, seen = plan.question_order(steps), store.cards()
+    unseen = sum(qid not in seen for qid in order)
+    return order, plan.daily_new(configured, unseen, facts.get("days_left"), budget)
 
 
 def next_step(store: Store, steps: list[Step]) -> Step | None:
@@ -99,7 +107,7 @@ def plan(
         from coach.commands.focus import parse_robot
 
         found = (Budget.day, planning.build(bank.index, Budget.day, parse_robot(store.setting("focus") or "any")),
-                 {"saved": False})
+                 {"saved": False, **({"cleared": True} if clear else {})})
     budget, steps, facts = found
     if as_json:
         typer.echo(json.dumps({"budget": budget.value, **facts, "minutes": sum(s.minutes for s in steps),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coach.commands.common import load_bank, open_store, reports_errors, settings
-from coach.commands.config import new_per_day, retention
+from coach.commands.config import retention
 from coach.commands.focus import ROBOT_NAMES, parse_robot
 from coach.model import Budget, Filters, Robot, Topic
 
@@ -73,13 +73,12 @@ def _robot(store: Store, ui: QuizUI, name: str | None) -> Robot | None:
 
 def _due_and_new(bank: Bank, store: Store, filters: Filters, cfg: Settings, plan_ok: bool) -> list[str]:
     from coach import schedule
-    from coach.commands.plan import saved_order
+    from coach.commands.plan import current, pace
     from coach.store import iso
 
     now = cfg.clock.now()
-    new_limit = new_per_day(store)
+    steps, new_limit = pace(store, current(store, bank, now.astimezone().date()) if plan_ok else None)
     left = new_limit - store.new_since(iso(local_day_start(now)))
-    steps = saved_order(store, bank, now.astimezone().date()) if plan_ok else None
     due = {qid: row.due_utc for qid, row in store.cards().items()}
     return schedule.queue(bank.index, due, filters, iso(now), left, steps)
 

@@ -11,8 +11,7 @@ from coach.commands.common import load_bank, open_store, settings
 
 def show(ctx: typer.Context) -> None:
     """Print today's overview."""
-    from coach.commands.config import new_per_day
-    from coach.commands.plan import current, next_step
+    from coach.commands.plan import current, next_step, pace
     from coach.commands.quiz import local_day_start
     from coach.store import iso
     from coach.ui import tables
@@ -20,8 +19,8 @@ def show(ctx: typer.Context) -> None:
     cfg = settings(ctx)
     store, bank = open_store(ctx), load_bank(ctx)
     now = cfg.clock.now()
-    new_limit = new_per_day(store)
     found = current(store, bank, now.astimezone().date())
+    _, new_limit = pace(store, found)
     facts = {
         "focus": store.setting("focus") or "not set",
         "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.index}),

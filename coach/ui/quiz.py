@@ -204,7 +204,8 @@ class QuizUI:
     def show_nothing_due(self, next_due: str | None) -> None:
         tail = f" Next review: {next_due}." if next_due else ""
         self._say(f"Nothing due and no new questions left for today.{tail} Try `coach quiz --weak` or "
-                  "`coach design list`.", "yellow")
+                  "`coach design list`, or raise the daily limit of new questions: `coach config new-per-day 40`.",
+                  "yellow")
 
     def ask_focus(self, names: list[str]) -> str:
         """Ask once which robot the user builds for."""

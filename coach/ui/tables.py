@@ -111,9 +111,12 @@ def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming
     console = _console()
     head = f"Study plan: {budget.value} path, {sum(s.minutes for s in steps)} min in {len(steps)} steps"
     if "days_left" in facts:
-        head += f" (interview {facts['interview']}, {facts['days_left']} day(s) left)"
+        left = f"{facts['days_left']} day(s) left" if facts["days_left"] >= 0 else "passed"
+        head += f" (interview {facts['interview']}, {left})"
     console.print(Text(head, style="bold"))
-    if facts.get("saved") is False:
+    if facts.get("cleared"):
+        console.print("Forgot the saved plan and interview date. Below, the one-day path as a suggestion.")
+    elif facts.get("saved") is False:
         console.print("Not saved: choose one with `coach plan --time 1h|1d|1w|1m` or `--interview YYYY-MM-DD`.")
     for i, step in enumerate(steps, 1):
         mark = "→" if step is upcoming else " "
@@ -124,7 +127,10 @@ def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming
 def show_today(facts: dict[str, Any]) -> None:
     """`coach` with no command."""
     console = _console()
-    if "days_left" in facts:
+    if "days_left" in facts and facts["days_left"] < 0:
+        console.print(Text(f"Your interview on {facts['interview']} has passed: set the next one with "
+                           "`coach plan --interview YYYY-MM-DD`, or `coach plan --clear`.", style="bold"))
+    elif "days_left" in facts:
         console.print(Text(f"Interview {facts['interview']}: {facts['days_left']} day(s) left "
                            f"({facts['budget']} path)", style="bold"))
     elif "budget" in facts:
