@@ -88,6 +88,14 @@ def test_a_numeric_answer_in_a_unit_coach_cannot_convert_is_asked_again(test_ban
     assert rows.fetchall() == [("98.3 thousand transitions", 1)], "the refused answer is not stored"
 
 
+@pytest.mark.parametrize(("typed", "saved"), [("Quadruped", "quadruped"), ("mobile manipulator", "mobile-manipulator"),
+                                             (" ANY ", "any")])
+def test_robot_names_are_read_as_people_type_them(test_bank: Path, typed: str, saved: str) -> None:
+    result = invoke("focus", typed)
+    assert result.exit_code == 0 and result.stderr.strip() == f"focus set to {saved}"
+    assert invoke("focus").stdout.strip() == saved
+
+
 def test_unknown_robot_lists_valid_ones(test_bank: Path) -> None:
     result = invoke("focus", "robodog")
     assert result.exit_code == 1

@@ -14,11 +14,13 @@ ROBOT_NAMES = [r.value for r in Robot] + [ANY_ROBOT]
 
 
 def parse_robot(name: str) -> Robot | None:
-    """A robot name (or 'any' -> None); UnknownId lists the valid names."""
-    if name == ANY_ROBOT:
+    """A robot name, as typed ('Quadruped', 'mobile manipulator'), or 'any' -> None; UnknownId lists the valid
+    names."""
+    canonical = "-".join(name.strip().lower().replace("_", " ").split())
+    if canonical == ANY_ROBOT:
         return None
     try:
-        return Robot(name)
+        return Robot(canonical)
     except ValueError:
         raise UnknownId("robot", name, ROBOT_NAMES) from None
 
@@ -37,6 +39,7 @@ def focus(
         current = store.setting("focus")
         typer.echo(current or "not set (run: coach focus ROBOT)")
         return
-    parse_robot(robot)
-    store.set_setting("focus", robot)
-    typer.echo(f"focus set to {robot}", err=True)
+    chosen = parse_robot(robot)
+    name = chosen.value if chosen else ANY_ROBOT
+    store.set_setting("focus", name)
+    typer.echo(f"focus set to {name}", err=True)

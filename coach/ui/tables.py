@@ -91,8 +91,9 @@ def show_weak(ranking: list[Weakness], leeches: list[dict[str, Any]], design: li
         for s in w.subtopics[:4]:
             table.add_row(f"  {s.subtopic}", *_weak_cells(s))
     console.print(table)
-    if not any(w.attempts for w in ranking):
+    if not any(w.attempts for w in ranking) and not design:
         console.print("No answers yet: run `coach quiz` first.")
+        return
     for row in [d for d in design if d["score"] < 0.6][:5]:
         console.print(f"Design: {row['prompt']} / {row['criterion']}: {_pct(row['score'])} over {row['attempts']}")
     for leech in leeches:
