@@ -290,17 +290,23 @@ class _Checker:
         raw_id = item.get("id")
         self.qid = raw_id if isinstance(raw_id, str) and raw_id.isprintable() else None  # one line per problem
         self.ok = True
+        self.absent: set[str] = set()  # required fields already reported missing: their checks stay quiet
 
     def problem(self, message: str, key: str = "", hint: str = "see docs/bank-format.md") -> None:
         line = self.lines.get(key, self.lines.get("", 0))
         self.problems.append(CoachError(message, location=Location(self.where, line, self.qid), hint=hint))
         self.ok = False
 
+    def missing(self, key: str, hint: str) -> None:
+        if key not in self.absent:
+            self.absent.add(key)
+            self.problem(f"missing field '{key}'", hint=hint)
+
     def text(self, key: str, required: bool = True) -> str:
         value = self.item.get(key)
         if value is None:
             if required:
-                self.problem(f"missing field '{key}'", hint=f"add '{key}:'")
+                self.missing(key, f"add '{key}:'")
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.problem(f"'{key}' must be text, got {_kind(value)}", key, "quote the value")
@@ -313,7 +319,7 @@ class _Checker:
         value = self.item.get(key)
         if value is None:
             if required:
-                self.problem(f"missing field '{key}'", hint=f"add '{key}:' as a list")
+                self.missing(key, f"add '{key}:' as a list")
             return ()
         if not isinstance(value, list) or not value:
             self.problem(f"'{key}' must be a non-empty list", key, f"write '{key}: [a, b]'")
@@ -328,6 +334,9 @@ class _Checker:
 
     def number(self, key: str) -> float:
         value = self.item.get(key)
+        if value is None:
+            self.missing(key, f"add '{key}: 42'")
+            return 0.0
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(f"'{key}' must be a number, got {_kind(value)}", key, f"write '{key}: 42'")
             return 0.0
@@ -365,14 +374,13 @@ def _validate(item: Any, where: str, problems: list[CoachError]) -> Question | N
             c.problem(f"unknown field {str(key)!r}" + (f" for type {qtype}" if qtype else ""), str(key), hint)
     for key in sorted((REQUIRED - {"id", "type"}) | (BY_TYPE[qtype][0] if qtype else set())):  # those two: above
         if key not in item:
-            c.problem(f"missing field '{key}'", hint=f"add '{key}:'")
-    if not c.ok:
-        return None
+            c.missing(key, f"add '{key}:'")
+    # go on after a problem: every problem in the entry is reported at once, not one round of fixes at a time
     topic = c.choice("topic", Topic)
     budget = c.choice("budget", Budget)
     robots = _robots(c)
     difficulty = item.get("difficulty")
-    if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
+    if "difficulty" in item and (isinstance(difficulty, bool) or difficulty not in (1, 2, 3)):
         c.problem(f"difficulty must be 1, 2 or 3, got {difficulty!r}", "difficulty", "write 'difficulty: 2'")
     fields: dict[str, Any] = dict(
         id=qid, topic=topic, robots=robots, budget=budget, difficulty=difficulty, type=qtype,
@@ -382,7 +390,8 @@ def _validate(item: Any, where: str, problems: list[CoachError]) -> Question | N
     for url in fields["sources"]:
         if not url.startswith(("http://", "https://")):
             c.problem(f"source {url!r} is not a URL", "sources", "give an http(s):// link")
-    fields.update(_by_type(c, qtype))
+    if qtype is not None:
+        fields.update(_by_type(c, qtype))
     return Question(**fields) if c.ok else None
 
 

@@ -183,3 +183,15 @@ def test_question_ids_come_from_a_small_cache(tmp_path: Path, monkeypatch: pytes
     assert bank.question_ids([path], cache) == {"q-one"}  # first call parses and fills both caches
     monkeypatch.setattr(bank, "_load_file", lambda *a: pytest.fail("loaded the whole bank for ids"))
     assert bank.question_ids([path], cache) == {"q-one"}
+
+
+def test_every_problem_of_an_entry_is_reported_in_one_run(tmp_path: Path) -> None:
+    entry = (GOOD.replace("id: q-one", "id: Bad_ID").replace("topic: simulation", "topic: simulations")
+             .replace("robots: [any]", "robots: [robodog]").replace("budget: 1h", "budget: 2d")
+             .replace("    difficulty: 1\n", "").replace("[https://mujoco.org]", "[ftp://mujoco.org]"))
+    lines = problems(write(tmp_path, "questions:\n" + entry))
+    wanted = ["id 'Bad_ID' must be", "missing field 'difficulty'", "topic 'simulations' is not valid",
+              "robot 'robodog' is not valid", "budget '2d' is not valid", "source 'ftp://mujoco.org' is not a URL"]
+    for text in wanted:
+        assert sum(text in line for line in lines) == 1, (text, lines)
+    assert len(lines) == len(wanted)
