@@ -398,3 +398,18 @@ def test_clarifying_questions_match_triggers() -> None:
     fact, answer = scoring.clarify(r, "what's the uplink bandwidth?", Robot.drone)
     assert fact.id == "bandwidth" and "landing pad" in answer
     assert scoring.clarify(r, "what colour are the robots?") is None
+
+
+@pytest.mark.parametrize(("sentence", "concept"), [  # found by a user-test: a word in passing is not the concept
+    ("Valid episodes are converted to LeRobotDataset v3 so that training reads one format.", "pipeline-metrics"),
+    ("A new policy should be trainable within 12 hours because operators iterate on the task daily.", "fleet-size"),
+    ("Clock skew corrupts the alignment of camera and joint streams, so every message carries its stamp.",
+     "validation"),
+])
+def test_a_word_in_passing_does_not_credit_the_concept(sentence: str, concept: str) -> None:
+    hits = {h.concept for c in score("teleop-flywheel", sentence).criteria for h in c.hits}
+    assert concept not in hits, hits
+    said = {"pipeline-metrics": "We track the share of valid episodes per site, because calibration drift shows there.",
+            "fleet-size": "We plan for 100 robots across 4 sites with 20 operators per shift.",
+            "validation": "A validator rejects corrupt MCAP files before they reach the dataset."}[concept]
+    assert concept in {h.concept for c in score("teleop-flywheel", said).criteria for h in c.hits}
