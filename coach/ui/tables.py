@@ -84,12 +84,15 @@ def show_weak(ranking: list[Weakness], leeches: list[dict[str, Any]], design: li
     """Topics and subtopics weakest first, design criteria, and leeches with the explanation to reread."""
     console = _console()
     table = Table(title="Weakest first", title_justify="left")
-    for name in ("topic / subtopic", "answers", "accuracy", "recent", "lapses", "recall now", "weakness"):
-        table.add_column(name, justify="left" if name.startswith("topic") else "right")
+    table.add_column("topic / subtopic", justify="left", no_wrap=True, min_width=16)  # names stay whole
+    for name in ("answers", "accuracy", "recent", "lapses", "recall", "weakness"):
+        table.add_column(name, justify="right")
     for w in ranking:
         table.add_row(Text(w.topic, style="bold"), *_weak_cells(w))
         for s in w.subtopics[:4]:
             table.add_row(f"  {s.subtopic}", *_weak_cells(s))
+        if len(w.subtopics) > 4:
+            table.add_row(Text(f"  +{len(w.subtopics) - 4} more", style="dim"), *[""] * 6)  # all in --json
     console.print(table)
     if not any(w.attempts for w in ranking) and not design:
         console.print("No answers yet: run `coach quiz` first.")
@@ -122,7 +125,8 @@ def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming
     for i, step in enumerate(steps, 1):
         mark = "→" if step is upcoming else " "
         what = f"{len(step.question_ids)} questions" if step.question_ids else (step.prompt_id or "")
-        console.print(f"{mark} {i:>2}. [{step.kind}] {step.title}: {step.minutes} min {what}", markup=False)
+        console.print(f"{mark} {i:>2}. [{step.kind}] {step.title}: {step.minutes} min" + (f" · {what}" if what else ""),
+                      markup=False)
 
 
 def show_today(facts: dict[str, Any]) -> None:
