@@ -114,7 +114,10 @@ def _quiz_steps(questions: list[Question | Meta], level: Budget) -> list[Step]:
 
 def daily_new(configured: int, unseen: int, days_left: int | None, budget: Budget) -> int:
     """New questions a day: the configured limit, raised so the plan's `unseen` questions fit in the days left
-    (a plan without an interview date spreads over its budget's days)."""
+    (a plan without an interview date spreads over its budget's days). A limit of 0 (a pause) and an interview
+    that has passed keep the configured limit."""
+    if configured == 0 or (days_left is not None and days_left < 0):
+        return configured
     days = days_left if days_left is not None else BUDGET_DAYS[budget]
     return max(configured, -(-unseen // max(1, days)))
 

@@ -13,9 +13,10 @@ from coach.model import Outcome, QType, Question, Rating, Summary
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "bn": 1e9,
           "billion": 1e9, "t": 1e12, "trillion": 1e12}
-_NUMBER = re.compile(r"([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*(.*)")
-_HEDGE = re.compile(r"^(?:~|≈|about|approx\.?|approximately|around|roughly|\$)\s*")
-_UNIT_WORD = re.compile(r"[a-zµ%$]+(?:/[a-z]+)?")
+_NUMBER = re.compile(r"([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*(.*)", re.IGNORECASE)
+_HEDGE = re.compile(r"^(?:(?:~|≈|about|approx\.?|approximately|around|roughly|\$)\s*)+", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"[A-Za-zµ%$]+(?:/[A-Za-z]+)?")
+_COMMA = re.compile(r"\d,(?!\d{3}(?!\d))")  # "99,5" or "1,0000": not a thousands separator
 
 
 def _units(dimension: str, base: float, *groups: tuple[str, float]) -> dict[str, tuple[str, float]]:
@@ -29,14 +30,17 @@ UNITS = {
              ("wk week weeks", 604800)),
     **_units("data", 1, ("byte bytes", 1), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("tb", 1e12), ("pb", 1e15),
              ("kib", 2**10), ("mib", 2**20), ("gib", 2**30), ("tib", 2**40), ("bit bits", 1 / 8),
-             ("kbit", 1e3 / 8), ("mbit", 1e6 / 8), ("gbit", 1e9 / 8)),
-    **_units("rate", 1, ("b/s", 1), ("kb/s", 1e3), ("mb/s", 1e6), ("gb/s", 1e9), ("tb/s", 1e12), ("bps", 1 / 8),
-             ("kbps", 1e3 / 8), ("mbps", 1e6 / 8), ("gbps", 1e9 / 8)),
+             ("kbit kbits", 1e3 / 8), ("mbit mbits", 1e6 / 8), ("gbit gbits", 1e9 / 8), ("tbit tbits", 1e12 / 8)),
+    **_units("rate", 1, ("b/s", 1), ("kb/s", 1e3), ("mb/s", 1e6), ("gb/s", 1e9), ("tb/s", 1e12), ("bps bit/s", 1 / 8),
+             ("kbps kbit/s", 1e3 / 8), ("mbps mbit/s", 1e6 / 8), ("gbps gbit/s", 1e9 / 8)),
     **_units("frequency", 1, ("hz", 1), ("khz", 1e3), ("mhz", 1e6), ("ghz", 1e9)),
     **_units("length", 1, ("mm", 1e-3), ("cm", 1e-2), ("m metre metres meter meters", 1), ("km", 1e3)),
     **_units("fraction", 1, ("% percent", 0.01), ("fraction", 1)),
     **_units("money", 1, ("usd $ dollar dollars", 1)),
 }
+# where case decides: bytes "B" (lower case "b" is a billion), bits "Gb", bytes per second "MBps"
+_CASED = {"B": "byte", "Kb": "kbit", "Mb": "mbit", "Gb": "gbit", "Tb": "tbit", "KBps": "kb/s", "kBps": "kb/s",
+          "MBps": "mb/s", "GBps": "gb/s", "TBps": "tb/s"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +63,9 @@ def parse_number(text: str, unit: str = "") -> float | None:
     """The answer as a number in the question's `unit`, or None (see `number_problem` for why).
 
     Takes '98304', '98,304', '1.2e5', '98k', '1.5 million', '~100', '$25', and a unit converted to the question's
-    when both are known and measure the same thing: for GB, '99500 MB' is 99.5; for s, '10 ms' is 0.01. A word
-    that is (the start of) the question's unit is the unit, not a multiplier: with unit "m", "1.5 m" is 1.5
-    metres, and with unit "GB", "12G" is 12 GB.
+    when both are known and measure the same thing: for GB, '99500 MB' is 99.5, '150 Gb' (gigabits) 18.75; for s,
+    '10 ms' is 0.01. For a unit coach knows, its start is the unit, not a multiplier ("12G" is 12 GB, "1.5 m" 1.5
+    metres); for others ("keyframes") k, m and b stay multipliers. Any other unit, or "99,5", gives None.
     """
     value, _ = _parse(text, unit)
     return value
@@ -73,35 +77,53 @@ def number_problem(text: str, unit: str = "") -> str:
 
 
 def _parse(text: str, unit: str) -> tuple[float | None, str]:
-    cleaned = _HEDGE.sub("", text.strip().lower()).replace(",", "").replace("_", "")
-    match = _NUMBER.fullmatch(cleaned)
+    raw = _HEDGE.sub("", text.strip())
+    if _COMMA.search(raw):
+        return None, "write decimals with a dot (99.5) and thousands with commas (98,304) or none"
+    match = _NUMBER.fullmatch(raw.replace(",", "").replace("_", ""))
     if not match:
         return None, "enter a number, e.g. 1200, 1.2e3 or 1.2k"
-    value, words = float(match.group(1)), _UNIT_WORD.findall(match.group(2))
-    want, rest = unit.strip().lower(), " ".join(match.group(2).replace("-", " ").split()).rstrip(".")
-    if rest == want.replace("-", " ") or (" " in rest and want.replace("-", " ").startswith(rest)):
-        return value, ""  # the question's unit written out: "20 x real time", "0.7 success rate (fraction)"
-    if len(words) > 2 or "".join(words) != rest.replace(" ", ""):
+    value, want = float(match.group(1)), unit.strip().lower()
+    rest = " ".join(match.group(2).replace("-", " ").split()).rstrip(".")
+    spelled = want.replace("-", " ")
+    if " " in spelled and rest and spelled.startswith(rest.lower()):
+        return value, ""  # a unit of several words written out: "20 x real time", "0.7 success rate (fraction)"
+    tokens = _UNIT_WORD.findall(rest)
+    if len(tokens) > 2 or "".join(tokens) != rest.replace(" ", ""):
         return None, f"enter a number{_in(unit)}, e.g. 1200 or 1.2k"
-    wanted = UNITS.get(want) or (UNITS["fraction"] if "fraction" in want else None)
+    wanted = UNITS.get(_CASED.get(unit.strip(), want)) or (UNITS["fraction"] if "fraction" in want else None)
+    words = [_CASED[t] if _measures(_CASED.get(t, ""), wanted) else t.lower() for t in tokens]
     if words and words[0] in _SCALE and (len(words) == 2 or not (_names(words[0], want)
                                                                   or _measures(words[0], wanted))):
         value, words = value * _SCALE[words[0]], words[1:]  # "98k", "1.5 million", "2 k GB"
     if not words:
         return value, ""
-    if _measures(words[0], wanted):
+    if len(words) == 1 and _measures(words[0], wanted):
         assert wanted is not None
         return value * UNITS[words[0]][1] / wanted[1], ""
-    if _names(words[0], want):
+    if len(words) == 1 and _names(words[0], want):
         return value, ""
-    return None, f"coach can't turn {words[0]!r} into {unit or 'a plain number'}: answer{_in(unit)}"
+    return None, f"coach can't turn {' '.join(tokens)!r} into {unit or 'a plain number'}: answer{_in(unit)}"
+
+
+def read_as(text: str, unit: str) -> str:
+    """How an answer was read when that differs from the number typed ('99500 MB' for GB: '99.5 GB'), else ""."""
+    value = parse_number(text, unit)
+    match = _NUMBER.fullmatch(_HEDGE.sub("", text.strip()).replace(",", "").replace("_", ""))
+    if value is None or match is None or float(match.group(1)) == value:
+        return ""
+    return f"{value:.10g} {unit}".strip()
 
 
 def _names(word: str, unit: str) -> bool:
-    """True when `word` is the question's unit as typed: the unit, its start ("min", "12G"), or one of its words
-    ("steps" for "policy steps", "x" for "x real time")."""
-    return bool(unit) and (unit.startswith(word) or word in unit.split()
-                           or (word.startswith(unit) and word not in UNITS))
+    """True when `word` is the question's unit as typed: the unit, its plural, one of its words ("steps" for
+    "policy steps", "x" for "x real time"), or, for a unit coach knows, its start ("12G" for GB, "h" for hours)."""
+    if not unit:
+        return False
+    if unit in (word, word + "s", word + "es") or word in (unit + "s", unit + "es") \
+            or word in unit.replace("-", " ").split():
+        return True
+    return unit in UNITS and unit.startswith(word)
 
 
 def _measures(word: str, wanted: tuple[str, float] | None) -> bool:

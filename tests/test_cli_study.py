@@ -127,11 +127,16 @@ def test_a_plan_raises_the_daily_limit_so_it_fits_before_the_interview(monkeypat
     served = int(re.search(r"\[1/(\d+)\]", invoke("quiz", "--plain", "--robot", "any", input="q\n").stdout)[1])
     assert served == in_plan, "the whole 1d path today, not 20 of it"
     assert f"New today: 0/{in_plan}" in invoke().stdout, "the today view shows the same limit"
+    invoke("quiz", "--plain", "--robot", "any", "--limit", "30", input="1\n" * 30 + "q\n")
+    done, limit = map(int, re.search(r"New today: (\d+)/(\d+)", invoke().stdout).groups())
+    assert done >= 20 and limit == in_plan, "the limit holds through the day"
+    rest = int(re.search(r"\[1/(\d+)\]", invoke("quiz", "--plain", "--robot", "any", input="q\n").stdout)[1])
+    assert rest == in_plan - done, "the rest of the path is served the same day"
     invoke("plan", "--interview", "2026-12-02")  # six days out: the 1w path, spread over the days left
     week = json.loads(invoke("plan", "--json").stdout)
     per_day = -(-sum(len(s["question_ids"]) for s in week["steps"]) // 6)
     served = int(re.search(r"\[1/(\d+)\]", invoke("quiz", "--plain", "--robot", "any", input="q\n").stdout)[1])
-    assert served == max(20, per_day)
+    assert served == max(20, per_day) - done, "today's pace for the week path, less what was done today"
 
 
 def test_quiz_continues_past_a_finished_plan(test_bank: Path) -> None:

@@ -77,3 +77,5 @@ def test_daily_new_fits_the_plan_into_the_days_left() -> None:
     assert plan.daily_new(20, 30, 6, Budget.week) == 20  # the configured limit is a floor
     assert plan.daily_new(20, 143, None, Budget.week) == 21  # no date: spread over the budget's 7 days
     assert plan.daily_new(20, 50, 0, Budget.hour) == 50  # interview today
+    assert plan.daily_new(0, 143, 6, Budget.week) == 0  # new-per-day 0 pauses new questions, plan or not
+    assert plan.daily_new(20, 38, -3, Budget.hour) == 20  # the interview has passed: no rush

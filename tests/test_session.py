@@ -46,9 +46,14 @@ def test_grading(qid: str, answer: Answer, correct: bool, rating: Rating) -> Non
     ("1.5 h", "minutes", 90), ("72 h", "days", 3), ("1 kHz", "Hz", 1000), ("80 Mbps", "MB/s", 10),
     ("0.5 m", "mm", 500), ("80%", "success rate (fraction)", 0.8), ("~100", "USD", 100), ("$25", "USD", 25),
     ("20x", "x real time", 20), ("20 x real time", "x real time", 20), ("4608 GPU hours", "GPU-hours", 4608),
-    ("1.5 m MB", "MB", 1.5e6),
+    ("1.5 m MB", "MB", 1.5e6), ("40k", "keyframes", 40000), ("40 K", "keyframes", 40000), ("~$25", "USD", 25),
+    ("about $25", "USD", 25), ("3 trial", "trials", 3), ("2B", "transitions", 2e9),
+    # case decides bits and bytes: B bytes, Gb gigabits, MBps megabytes per second
+    ("150 Gb", "GB", 18.75), ("150 Gbits", "GB", 18.75), ("150 gb", "GB", 150), ("373 MBps", "MB/s", 373),
+    ("373 Mbps", "MB/s", 46.625), ("10 Mbit/s", "MB/s", 1.25), ("43.2e6 B", "MB", 43.2),
     # a unit that can't be converted is not silently taken as the question's
     ("99.5 kg", "GB", None), ("200 ms", "GB", None), ("3 apples", "", None), ("2 hours 30", "hours", None),
+    ("1.5 miles", "m", None), ("276480 GPU-minutes", "GPU-hours", None), ("99,5", "GB", None),
 ])
 def test_parse_number(text: str, unit: str, value: float | None) -> None:
     got = session.parse_number(text, unit)
@@ -59,6 +64,9 @@ def test_a_unit_that_does_not_convert_says_what_to_type() -> None:
     assert session.number_problem("99.5 kg", "GB") == "coach can't turn 'kg' into GB: answer in GB"
     assert session.number_problem("lots", "GB").startswith("enter a number")
     assert session.number_problem("99.5 GB", "GB") == ""
+    assert session.number_problem("99,5", "GB").startswith("write decimals with a dot")
+    assert session.read_as("99500 MB", "GB") == "99.5 GB" and session.read_as("99.5 GB", "GB") == ""
+    assert session.read_as("331034.5", "steps") == ""
 
 
 def test_every_shipped_numeric_answer_is_accepted_as_written() -> None:

@@ -37,10 +37,11 @@ def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], 
     return budget, plan.build(bank.index, budget, robot), facts
 
 
-def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None) -> tuple[dict[str, int] | None, int]:
+def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None,
+         new_today: int) -> tuple[dict[str, int] | None, int]:
     """The saved plan's question order (None without a plan; `found` is `current`'s result) and today's limit of
     new questions: the configured one, raised when the plan's unseen questions would not otherwise fit before the
-    interview."""
+    interview. `new_today` (questions first answered today) keeps the limit steady through the day."""
     from coach import plan
     from coach.commands.config import new_per_day
 
@@ -49,7 +50,7 @@ def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None) 
         return None, configured
     budget, steps, facts = found
     order, seen = plan.question_order(steps), store.cards()
-    unseen = sum(qid not in seen for qid in order)
+    unseen = sum(qid not in seen for qid in order) + new_today  # as the day began
     return order, plan.daily_new(configured, unseen, facts.get("days_left"), budget)
 
 

@@ -20,11 +20,12 @@ def show(ctx: typer.Context) -> None:
     store, bank = open_store(ctx), load_bank(ctx)
     now = cfg.clock.now()
     found = current(store, bank, now.astimezone().date())
-    _, new_limit = pace(store, found)
+    new_today = store.new_since(iso(local_day_start(now)))
+    _, new_limit = pace(store, found, new_today)
     facts = {
         "focus": store.setting("focus") or "not set",
         "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.index}),
-        "new_today": store.new_since(iso(local_day_start(now))),
+        "new_today": new_today,
         "new_limit": new_limit,
         "due_tomorrow": len(store.due_between(iso(now), iso(now + timedelta(days=1)))),
         "questions": len(bank.index),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach.model import QType, Question, Rating, Summary
-from coach.session import Answer, Outcome, number_problem, parse_number
+from coach.session import Answer, Outcome, number_problem, read_as
 from coach.ui import Stop, clock_left, is_plain
 
 RATINGS = [Rating.again, Rating.hard, Rating.good, Rating.easy]
@@ -228,10 +228,8 @@ def _right_answer(q: Question) -> str:
 def _what_you_gave(q: Question, outcome: Outcome) -> str:
     """How coach read a numeric answer in another unit, and which picks of a multi answer were off."""
     if q.type is QType.numeric:
-        value = parse_number(outcome.given, q.unit)
-        shown = f"{value:g}" if value is not None else ""
-        return f" (you said {outcome.given.strip()} = {shown} {q.unit})" if shown and shown != outcome.given.strip() \
-            else ""
+        read = read_as(outcome.given, q.unit)
+        return f" (you said {outcome.given.strip()} = {read})" if read else ""
     if q.type is QType.multi and not outcome.correct:
         picked = set(outcome.given.split(" | ")) if outcome.given else set()
         missed = [c for c in q.answers if c not in picked]
