@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import marshal
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -337,8 +338,9 @@ class _Checker:
         if value is None:
             self.missing(key, f"add '{key}: 42'")
             return 0.0
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(f"'{key}' must be a number, got {_kind(value)}", key, f"write '{key}: 42'")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            shown = repr(value) if isinstance(value, float) else _kind(value)
+            self.problem(f"'{key}' must be a number, got {shown}", key, f"write '{key}: 42'")
             return 0.0
         return float(value)
 

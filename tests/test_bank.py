@@ -96,6 +96,14 @@ def test_multi_and_numeric_rules(tmp_path: Path) -> None:
     assert lines == sorted(lines, key=lambda line: int(line.split(":")[1]))
 
 
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_numeric_key_must_be_a_finite_number(tmp_path: Path, value: str) -> None:
+    entry = GOOD.replace("type: mcq", "type: numeric").replace("    choices: [MuJoCo, Gazebo]\n", "")
+    entry = entry.replace("answer: MuJoCo", f"answer: {value}\n    tolerance: 1\n    unit: s")
+    (line,) = problems(write(tmp_path, "questions:\n" + entry))
+    assert "[q-one] 'answer' must be a number, got" in line and "write 'answer: 42'" in line
+
+
 def test_duplicate_ids_across_files_name_the_first(tmp_path: Path) -> None:
     a = write(tmp_path, "questions:\n" + GOOD, "a.yaml")
     write(tmp_path, "questions:\n" + GOOD, "b.yaml")
