@@ -45,6 +45,18 @@ def test_every_command_has_help_with_an_example() -> None:
         assert command.help and "Example: coach " in command.help, f"coach {name} has no example in its help"
 
 
+def test_flags_take_no_value_and_help_does_not_suggest_one() -> None:
+    from typer.testing import CliRunner
+
+    root = typer.main.get_command(app)
+    for name, command in [("", root), *_commands(root)]:
+        if hasattr(command, "commands") and name:
+            continue
+        text = CliRunner().invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"}).stdout
+        shown = [line for line in text.splitlines() if "<bool>" in line and "--help" not in line]
+        assert not shown, (f"coach {name}", shown)
+
+
 def test_unexpected_errors_are_one_line_and_logged(coach_env: Path) -> None:
     # a bank path that is a FIFO-less oddity: a directory named like a file still loads; force a bug instead
     env = child_env(COACH_HOME=str(coach_env), COACH_NOW="not-a-time")

@@ -34,7 +34,7 @@ def check(
 @reports_errors
 def stats(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
 ) -> None:
     """Count questions by topic, robot, budget and type, with coverage tables.
 

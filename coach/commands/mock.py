@@ -42,7 +42,7 @@ def mock(
                                                "criteria).", show_default=False)] = None,
     robot: Annotated[str | None, typer.Option(help=f"Robot for this round: {', '.join(ROBOT_NAMES)}.",
                                               show_default=False)] = None,
-    plain: Annotated[bool, typer.Option("--plain", help="Line mode, no arrow-key prompts.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", metavar="", help="Line mode, no arrow-key prompts.")] = False,
 ) -> None:
     """A timed mock interview: rapid-fire questions, then a design round phase by phase, then a report.
 
@@ -62,7 +62,7 @@ def mock(
     ui = QuizUI(plain)
     ids = rapid_fire_ids(bank, store, focus, rapid, cfg.clock.now())
     ui.announce(f"Mock interview, {minutes} min: rapid-fire ({len(ids)} questions, {rapid} min), then the design "
-                f"round '{chosen.title}' ({minutes - rapid} min). Ctrl-C ends it at any point; what you answered is kept.")
+                f"round '{chosen.title}' ({minutes - rapid} min). Ctrl-C ends it at any point; your answers are kept.")
     outcomes, stopped = ask_all(bank, store, ui, ids, cfg, deadline=time.monotonic() + rapid * 60)
     answer = None
     if not stopped:

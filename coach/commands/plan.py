@@ -79,8 +79,9 @@ def plan(
                                                 show_default=False)] = None,
     interview: Annotated[str | None, typer.Option(help="Interview date YYYY-MM-DD; picks the budget from the days "
                                                   "left and is remembered.", show_default=False)] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="Forget the saved plan and interview date.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    clear: Annotated[bool, typer.Option("--clear", metavar="",
+                                        help="Forget the saved plan and interview date.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
 ) -> None:
     """Show (and remember) the study path that fits the time before your interview.
 

@@ -38,8 +38,9 @@ def quiz(
     budget: Annotated[Budget | None, typer.Option(help="Only questions on this study path (1h is the core).",
                                                   show_default=False)] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Ask at most N questions.", show_default=False)] = None,
-    weak: Annotated[bool, typer.Option("--weak", help="Drill your weakest topics, due or not.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="Line mode: numbered choices, one line per answer.")] = False,
+    weak: Annotated[bool, typer.Option("--weak", metavar="", help="Drill your weakest topics, due or not.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", metavar="",
+                                        help="Line mode: numbered choices, one line per answer.")] = False,
 ) -> None:
     """Answer today's due reviews, then new questions, tailored to your robot focus.
 

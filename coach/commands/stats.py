@@ -63,7 +63,7 @@ def collect(store: Store, now: datetime, served: set[str]) -> dict[str, Any]:
 @reports_errors
 def stats(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
 ) -> None:
     """Your progress: answers and accuracy per topic, retention, streak, a heatmap and reviews due this week.
 

@@ -70,7 +70,7 @@ def weak_drill(bank: Bank, store: Store, filters: Filters, now: datetime) -> lis
 @reports_errors
 def weak(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
 ) -> None:
     """Rank topics and subtopics by how weak you are, and list the questions you keep failing.
 
