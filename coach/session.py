@@ -14,8 +14,8 @@ from coach.model import Outcome, QType, Question, Rating, Summary
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "bn": 1e9,
           "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _NUMBER = re.compile(r"([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*(.*)", re.IGNORECASE)
-_HEDGE = re.compile(r"^(?:(?:~|≈|about|approx\.?|approximately|around|roughly|\$)\s*)+", re.IGNORECASE)
-_UNIT_WORD = re.compile(r"[A-Za-zµ%$]+(?:/[A-Za-z]+)?")
+_HEDGE = re.compile(r"^(?:(?:~|≈|about|approx\.?|approximately|around|roughly|\$|usd)\s*)+", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"[A-Za-zµ%$×]+(?:/[A-Za-z]+)?")
 _COMMA = re.compile(r"\d,(?!\d{3}(?!\d))")  # "99,5" or "1,0000": not a thousands separator
 
 
@@ -28,19 +28,21 @@ UNITS = {
     **_units("time", 1, ("ns", 1e-9), ("us µs", 1e-6), ("ms msec", 1e-3), ("s sec secs second seconds", 1),
              ("min mins minute minutes", 60), ("h hr hrs hour hours", 3600), ("d day days", 86400),
              ("wk week weeks", 604800)),
-    **_units("data", 1, ("byte bytes", 1), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("tb", 1e12), ("pb", 1e15),
+    **_units("data", 1, ("byte bytes", 1), ("kb kilobyte kilobytes", 1e3), ("mb megabyte megabytes", 1e6),
+             ("gb gigabyte gigabytes", 1e9), ("tb terabyte terabytes", 1e12), ("pb petabyte petabytes", 1e15),
              ("kib", 2**10), ("mib", 2**20), ("gib", 2**30), ("tib", 2**40), ("bit bits", 1 / 8),
              ("kbit kbits", 1e3 / 8), ("mbit mbits", 1e6 / 8), ("gbit gbits", 1e9 / 8), ("tbit tbits", 1e12 / 8)),
     **_units("rate", 1, ("b/s", 1), ("kb/s", 1e3), ("mb/s", 1e6), ("gb/s", 1e9), ("tb/s", 1e12), ("bps bit/s", 1 / 8),
-             ("kbps kbit/s", 1e3 / 8), ("mbps mbit/s", 1e6 / 8), ("gbps gbit/s", 1e9 / 8)),
+             ("kbps kbit/s", 1e3 / 8), ("mbps mbit/s", 1e6 / 8), ("gbps gbit/s", 1e9 / 8), ("tbit/s", 1e12 / 8)),
     **_units("frequency", 1, ("hz", 1), ("khz", 1e3), ("mhz", 1e6), ("ghz", 1e9)),
     **_units("length", 1, ("mm", 1e-3), ("cm", 1e-2), ("m metre metres meter meters", 1), ("km", 1e3)),
-    **_units("fraction", 1, ("% percent", 0.01), ("fraction", 1)),
+    **_units("fraction", 1, ("% percent pct", 0.01), ("fraction", 1)),
     **_units("money", 1, ("usd $ dollar dollars", 1)),
 }
 # where case decides: bytes "B" (lower case "b" is a billion), bits "Gb", bytes per second "MBps"
 _CASED = {"B": "byte", "Kb": "kbit", "Mb": "mbit", "Gb": "gbit", "Tb": "tbit", "KBps": "kb/s", "kBps": "kb/s",
-          "MBps": "mb/s", "GBps": "gb/s", "TBps": "tb/s"}
+          "MBps": "mb/s", "GBps": "gb/s", "TBps": "tb/s", "Kb/s": "kbit/s", "Mb/s": "mbit/s",
+          "Gb/s": "gbit/s", "Tb/s": "tbit/s"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,8 @@ def _names(word: str, unit: str) -> bool:
         return False
     if unit in (word, word + "s", word + "es") or word in (unit + "s", unit + "es") \
             or word in unit.replace("-", " ").split():
+        return True
+    if word in ("times", "×") and unit.split()[0] == "x":  # "2000 times" or "2000×" real time
         return True
     return unit in UNITS and unit.startswith(word)
 

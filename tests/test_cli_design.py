@@ -98,6 +98,10 @@ def test_score_no_save_leaves_the_store_alone(coach_env: Path) -> None:
     result = invoke("design", "score", "teleop-flywheel", "-f", str(ANSWERS / "strong.md"), "--json", "--no-save")
     assert result.exit_code == 0 and json.loads(result.stdout)["saved"] is False
     assert rows(coach_env) == [] and not (coach_env / "coach.db").exists()
+    invoke("focus", "drone")
+    again = invoke("design", "score", "teleop-flywheel", "-f", str(ANSWERS / "strong.md"), "--json", "--no-save")
+    assert json.loads(again.stdout)["robot"] == "drone", "the saved focus counts without saving the attempt"
+    assert rows(coach_env) == []
 
 
 def test_score_plain_feedback_names_evidence_gaps_and_flags(coach_env: Path) -> None:

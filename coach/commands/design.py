@@ -166,8 +166,8 @@ def score(
     if report is not None:
         reports.check_path(report, force)
     text = _read_answer(answer_file)
-    # --no-save needs the store only for a report's trend, and only if it exists: don't create or open it otherwise
-    store = open_store(ctx) if not no_save or (report is not None and cfg.db_path.exists()) else None
+    # --no-save reads the store (your focus, a report's trend) only if it exists: it never creates one
+    store = open_store(ctx) if not no_save or cfg.db_path.exists() else None
     _finish(cfg, r, _robot(robot, store), text, store=None if no_save else store, as_json=as_json, plain=False,
             report=report, force=force, grader=grader, history_store=store)
 
