@@ -155,3 +155,14 @@ def test_a_passed_interview_says_so_and_clear_confirms(test_bank: Path, monkeypa
     cleared = invoke("plan", "--clear")
     assert cleared.exit_code == 0 and "Forgot the saved plan and interview date" in cleared.stdout
     assert "interview" not in json.loads(invoke("plan", "--json").stdout)
+
+
+def test_plan_ticks_the_steps_done(test_bank: Path) -> None:
+    invoke("plan", "--time", "1h")
+    steps = json.loads(invoke("plan", "--json").stdout)["steps"]
+    assert steps[0]["kind"] == "quiz" and steps[0]["done"] is False
+    assert {s["kind"]: s["done"] for s in steps if s["kind"] in ("review", "mock")} == {"review": None}
+    invoke("quiz", "--plain", "--robot", "any", input="1\n1\n")
+    assert json.loads(invoke("plan", "--json").stdout)["steps"][0]["done"] is True
+    shown = invoke("plan").stdout
+    assert "Done: 1 of" in shown and "✓  1. [quiz]" in shown

@@ -54,15 +54,17 @@ def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None,
     return order, plan.daily_new(configured, unseen, facts.get("days_left"), budget)
 
 
+def progress(store: Store, steps: list[Step]) -> list[bool | None]:
+    """Per step: done (every question answered, the design prompt attempted), not done, or None for steps coach
+    can't check (reviews, mocks)."""
+    cards, designed = store.cards(), {prompt for prompt, *_ in store.design_criteria()}
+    return [all(qid in cards for qid in s.question_ids) if s.kind == "quiz" else
+            (s.prompt_id in designed) if s.kind == "design" and s.prompt_id else None for s in steps]
+
+
 def next_step(store: Store, steps: list[Step]) -> Step | None:
     """The first quiz step with unanswered questions or design step never attempted."""
-    cards = store.cards()
-    for step in steps:
-        if step.kind == "quiz" and any(qid not in cards for qid in step.question_ids):
-            return step
-        if step.kind == "design" and step.prompt_id and not store.design_history(step.prompt_id):
-            return step
-    return None
+    return next((s for s, done in zip(steps, progress(store, steps)) if done is False), None)
 
 
 def _parse_date(text: str) -> date:
@@ -111,10 +113,11 @@ def plan(
         found = (Budget.day, planning.build(bank.index, Budget.day, parse_robot(store.setting("focus") or "any")),
                  {"saved": False, **({"cleared": True} if clear else {})})
     budget, steps, facts = found
+    done = progress(store, steps)
     if as_json:
         typer.echo(json.dumps({"budget": budget.value, **facts, "minutes": sum(s.minutes for s in steps),
-                               "steps": [s.to_dict() for s in steps]}, indent=2))
+                               "steps": [{**s.to_dict(), "done": d} for s, d in zip(steps, done)]}, indent=2))
         return
     from coach.ui import tables
 
-    tables.show_plan(budget, steps, facts, next_step(store, steps))
+    tables.show_plan(budget, steps, facts, done)

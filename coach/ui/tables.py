@@ -110,8 +110,8 @@ def _weak_cells(w: Weakness) -> list[str]:
             f"{w.weakness:.2f}"]
 
 
-def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming: Step | None) -> None:
-    """The plan's steps, with the next one marked."""
+def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], done: list[bool | None]) -> None:
+    """The plan's steps: done ones ticked, the next one marked."""
     console = _console()
     head = f"Study plan: {budget.value} path, {sum(s.minutes for s in steps)} min in {len(steps)} steps"
     if "days_left" in facts:
@@ -122,8 +122,11 @@ def show_plan(budget: Budget, steps: list[Step], facts: dict[str, Any], upcoming
         console.print("Forgot the saved plan and interview date. Below, the one-day path as a suggestion.")
     elif facts.get("saved") is False:
         console.print("Not saved: choose one with `coach plan --time 1h|1d|1w|1m` or `--interview YYYY-MM-DD`.")
+    upcoming = next((i for i, d in enumerate(done) if d is False), None)
+    finished = sum(d is True for d in done)
+    console.print(f"Done: {finished} of {sum(d is not None for d in done)} quiz and design steps")
     for i, step in enumerate(steps, 1):
-        mark = "→" if step is upcoming else " "
+        mark = "→" if i - 1 == upcoming else "✓" if done[i - 1] else " "
         what = f"{len(step.question_ids)} questions" if step.question_ids else (step.prompt_id or "")
         console.print(f"{mark} {i:>2}. [{step.kind}] {step.title}: {step.minutes} min" + (f" · {what}" if what else ""),
                       markup=False)
