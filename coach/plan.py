@@ -79,8 +79,12 @@ def days_until(interview: date, today: date) -> int:
 
 
 def build(questions: Iterable[Question | Meta], budget: Budget, robot: Robot | None,
-          prompts: Sequence[str] = DESIGN_ORDER) -> list[Step]:
-    """The ordered steps of the plan for `budget`, tailored to `robot` (None: every robot)."""
+          prompts: Sequence[str] | None = None) -> list[Step]:
+    """The ordered steps of the plan for `budget`, tailored to `robot` (None: every robot): its questions, and
+    the design prompts closest to it first."""
+    if prompts is None:
+        first = ROBOT_PROMPTS.get(robot, ()) if robot else ()
+        prompts = [*first, *(p for p in DESIGN_ORDER if p not in first)]
     steps: list[Step] = []
     pool = [q for q in questions if q.fits(robot)]
     for level in Budget:

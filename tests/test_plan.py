@@ -79,3 +79,13 @@ def test_daily_new_fits_the_plan_into_the_days_left() -> None:
     assert plan.daily_new(20, 50, 0, Budget.hour) == 50  # interview today
     assert plan.daily_new(0, 143, 6, Budget.week) == 0  # new-per-day 0 pauses new questions, plan or not
     assert plan.daily_new(20, 38, -3, Budget.hour) == 20  # the interview has passed: no rush
+
+
+def test_the_robots_own_design_prompts_come_first() -> None:
+    shown = [s.prompt_id for s in plan.build(QUESTIONS, Budget.month, Robot.quadruped) if s.kind == "design"]
+    order = list(dict.fromkeys(shown))  # the 1h path's "read a model answer" step names the first prompt too
+    assert order[:2] == list(plan.ROBOT_PROMPTS[Robot.quadruped]) and sorted(order) == sorted(plan.DESIGN_ORDER)
+    for robot in (Robot.quadruped, Robot.drone, None):  # still nested: each budget's plan starts the next one's
+        plans = [plan.build(QUESTIONS, b, robot) for b in Budget]
+        for shorter, longer in zip(plans, plans[1:]):
+            assert [s.title for s in longer[: len(shorter)]] == [s.title for s in shorter]
