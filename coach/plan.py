@@ -83,8 +83,8 @@ def build(questions: Iterable[Question | Meta], budget: Budget, robot: Robot | N
     """The ordered steps of the plan for `budget`, tailored to `robot` (None: every robot): its questions, and
     the design prompts closest to it first."""
     if prompts is None:
-        first = ROBOT_PROMPTS.get(robot, ()) if robot else ()
-        prompts = [*first, *(p for p in DESIGN_ORDER if p not in first)]
+        own = ROBOT_PROMPTS.get(robot, ()) if robot else ()
+        prompts = [*own, *(p for p in DESIGN_ORDER if p not in own)]
     steps: list[Step] = []
     pool = [q for q in questions if q.fits(robot)]
     for level in Budget:

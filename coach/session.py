@@ -14,7 +14,8 @@ from coach.model import Outcome, QType, Question, Rating, Summary
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "g": 1e9, "b": 1e9, "bn": 1e9,
           "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _NUMBER = re.compile(r"([-+]?\d*\.?\d+(?:e[-+]?\d+)?)\s*(.*)", re.IGNORECASE)
-_HEDGE = re.compile(r"^(?:(?:~|≈|about|approx\.?|approximately|around|roughly|\$|usd)\s*)+", re.IGNORECASE)
+_HEDGE = re.compile(r"^(?:(?:~|≈|about|approximately|approx\.?|around|roughly|\$|usd)\s*)+", re.IGNORECASE)
+_PER_SECOND = re.compile(r"/sec\b|\s+per\s+second\b", re.IGNORECASE)
 _UNIT_WORD = re.compile(r"[A-Za-zµ%$×]+(?:/[A-Za-z]+)?")
 _COMMA = re.compile(r"\d,(?!\d{3}(?!\d))")  # "99,5" or "1,0000": not a thousands separator
 
@@ -86,7 +87,10 @@ def _parse(text: str, unit: str) -> tuple[float | None, str]:
     if not match:
         return None, "enter a number, e.g. 1200, 1.2e3 or 1.2k"
     value, want = float(match.group(1)), unit.strip().lower()
-    rest = " ".join(match.group(2).replace("-", " ").split()).rstrip(".")
+    rest = " ".join(_PER_SECOND.sub("/s", match.group(2)).replace("-", " ").split()).rstrip(".")
+    scale, _, after = rest.partition(" ")
+    if scale.lower() in _SCALE and after and not _names(scale.lower(), want):  # "4.6k GPU-hours", "1.5 million x"
+        value, rest = value * _SCALE[scale.lower()], after
     spelled = want.replace("-", " ")
     if " " in spelled and rest and spelled.startswith(rest.lower()):
         return value, ""  # a unit of several words written out: "20 x real time", "0.7 success rate (fraction)"

@@ -226,6 +226,24 @@ def open_store(path: Path) -> Store:
     return Store(path, conn)
 
 
+def open_readonly(path: Path) -> Store | None:
+    """The database at `path` opened read-only, for reading settings and history without ever writing (no
+    migration, no WAL switch, no backup); None if it is missing, unreadable or not at this coach's schema."""
+    from coach import migrations
+
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15, isolation_level=None,
+                               check_same_thread=False)
+        if migrations.applied(conn) == migrations.NAMES:
+            return Store(path, conn)
+        conn.close()
+    except sqlite3.DatabaseError:
+        pass
+    return None
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, applied: list[str]) -> None:
     from coach import migrations
 

@@ -342,3 +342,28 @@ def test_design_commands_import_nothing_heavy() -> None:
              " & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=child_env())
     assert out.stdout.strip() == "[]"
+
+
+def test_no_save_never_writes_to_an_old_or_newer_database(coach_env: Path) -> None:
+    import gc
+    import hashlib
+
+    invoke("focus", "drone")  # a current database
+    gc.collect()  # the in-process command's connection: closed, so its WAL is checkpointed into the file
+    db = coach_env / "coach.db"
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_topic_index'")  # as an older coach left it
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = subprocess.run([sys.executable, "-m", "coach", "design", "score", "teleop-flywheel", "-f",
+                             str(ANSWERS / "medium.md"), "--json", "--no-save"], capture_output=True, text=True,
+                            env=child_env(COACH_HOME=str(coach_env)))
+    assert result.returncode == 0 and json.loads(result.stdout)["robot"] == "any", "an old schema is not read"
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before and not list(coach_env.glob("coach.db.backup-*"))
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('coach', 'm999_future', '')")
+    conn.commit()
+    conn.close()
+    newer = invoke("design", "score", "teleop-flywheel", "-f", str(ANSWERS / "medium.md"), "--json", "--no-save")
+    assert newer.exit_code == 0, "scoring without saving works beside a newer coach's database"

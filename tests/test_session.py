@@ -52,7 +52,8 @@ def test_grading(qid: str, answer: Answer, correct: bool, rating: Rating) -> Non
     ("150 Gb", "GB", 18.75), ("150 Gbits", "GB", 18.75), ("150 gb", "GB", 150), ("373 MBps", "MB/s", 373),
     ("373 Mbps", "MB/s", 46.625), ("10 Mbit/s", "MB/s", 1.25), ("43.2e6 B", "MB", 43.2),
     ("1.5 Gb/s", "MB/s", 187.5), ("1500 Mb/s", "MB/s", 187.5), ("187.5 mb/s", "MB/s", 187.5),
-    ("2 terabytes", "GB", 2000), ("USD 1200", "USD", 1200), ("12pct", "%", 12), ("2000 times", "x real time", 2000),
+    ("approximately 20", "", 20), ("4.6k GPU-hours", "GPU-hours", 4600), ("1k policy steps", "policy steps", 1000),
+    ("373 MB/sec", "MB/s", 373), ("373 MB per second", "MB/s", 373), ("2 terabytes", "GB", 2000), ("USD 1200", "USD", 1200), ("12pct", "%", 12), ("2000 times", "x real time", 2000),
     # a unit that can't be converted is not silently taken as the question's
     ("99.5 kg", "GB", None), ("200 ms", "GB", None), ("3 apples", "", None), ("2 hours 30", "hours", None),
     ("1.5 miles", "m", None), ("276480 GPU-minutes", "GPU-hours", None), ("99,5", "GB", None),

@@ -166,8 +166,12 @@ def score(
     if report is not None:
         reports.check_path(report, force)
     text = _read_answer(answer_file)
-    # --no-save reads the store (your focus, a report's trend) only if it exists: it never creates one
-    store = open_store(ctx) if not no_save or cfg.db_path.exists() else None
+    if no_save:  # reads your focus and a report's trend from an existing store, and never writes to it
+        from coach.store import open_readonly
+
+        store = open_readonly(cfg.db_path)
+    else:
+        store = open_store(ctx)
     _finish(cfg, r, _robot(robot, store), text, store=None if no_save else store, as_json=as_json, plain=False,
             report=report, force=force, grader=grader, history_store=store)
 
