@@ -418,6 +418,8 @@ def test_a_word_in_passing_does_not_credit_the_concept(sentence: str, concept: s
     ("ota-policy-rollout", "The canary phase runs for 48 hours and we abort automatically if falls exceed the threshold, "
      "because a fall can injure someone.", "key-compromise"),
     ("sim-rl-pipeline", "Out of scope for now: vision-based policies and manipulation.", "rendering"),
+    ("teleop-flywheel", "Only valid episodes are shared with the training cluster because invalid ones waste GPU time.",
+     "pipeline-metrics"),
 ])
 def test_a_word_in_passing_does_not_credit_the_concept_elsewhere(rid: str, sentence: str, concept: str) -> None:
     _no_credit(rid, sentence, concept)
@@ -438,4 +440,19 @@ def _no_credit(rid: str, sentence: str, concept: str) -> None:
 ])
 def test_plain_statements_of_a_concept_earn_it(sentence: str, concept: str) -> None:
     credit = {h.concept: h.credit for c in score("teleop-flywheel", sentence).criteria for h in c.hits}
+    assert credit.get(concept, 0) >= 0.5, credit
+
+
+@pytest.mark.parametrize(("rid", "sentence", "concept"), [  # correct statements a review wrote: they keep credit
+    ("ota-policy-rollout", "Releases need a threshold of two signers, because one compromised laptop must not be able to "
+     "ship firmware.", "key-compromise"),
+    ("ota-policy-rollout", "We use a 2-of-3 threshold for the root role so that losing one key holder does not "
+     "compromise the fleet.", "key-compromise"),
+    ("sim-rl-pipeline", "A vision policy is ten times slower to train than a state policy because each environment has "
+     "to draw its own frames.", "rendering"),
+    ("sim-rl-pipeline", "Vision-in-the-loop training caps us at about 1,000 environments per GPU because image "
+     "observations use most of the memory.", "rendering"),
+])
+def test_correct_statements_keep_their_credit(rid: str, sentence: str, concept: str) -> None:
+    credit = {h.concept: h.credit for c in score(rid, sentence).criteria for h in c.hits}
     assert credit.get(concept, 0) >= 0.5, credit
