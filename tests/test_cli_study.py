@@ -165,4 +165,5 @@ def test_plan_ticks_the_steps_done(test_bank: Path) -> None:
     invoke("quiz", "--plain", "--robot", "any", input="1\n1\n")
     assert json.loads(invoke("plan", "--json").stdout)["steps"][0]["done"] is True
     shown = invoke("plan").stdout
-    assert "Done: 1 of" in shown and "✓  1. [quiz]" in shown
+    assert "Done: 1 of 1 quiz and design steps" in shown and "✓  1. [quiz]" in shown, "reading an outline is not counted"
+    assert "plan complete" in invoke().stdout, "the next step moves past the reading step"
