@@ -166,4 +166,6 @@ def test_plan_ticks_the_steps_done(test_bank: Path) -> None:
     assert json.loads(invoke("plan", "--json").stdout)["steps"][0]["done"] is True
     shown = invoke("plan").stdout
     assert "Done: 1 of 1 quiz and design steps" in shown and "✓  1. [quiz]" in shown, "reading an outline is not counted"
-    assert "plan complete" in invoke().stdout, "the next step moves past the reading step"
+    today = invoke().stdout
+    assert "plan complete" in today, "the next step moves past the reading step"
+    assert "Plan: 2 of 2 questions answered at least once" in today

@@ -456,3 +456,9 @@ def test_plain_statements_of_a_concept_earn_it(sentence: str, concept: str) -> N
 def test_correct_statements_keep_their_credit(rid: str, sentence: str, concept: str) -> None:
     credit = {h.concept: h.credit for c in score(rid, sentence).criteria for h in c.hits}
     assert credit.get(concept, 0) >= 0.5, credit
+
+
+def test_a_numbered_heading_is_not_a_measurement() -> None:
+    markers = {h.marker for c in score("sim-rl-pipeline", "Deep dive 2, safe hardware testing: the robot runs on a "
+                                                           "gantry with an e-stop.").criteria for h in c.hits}
+    assert not any(m.startswith("number:") for m in markers), markers

@@ -21,7 +21,7 @@ def show(ctx: typer.Context) -> None:
     now = cfg.clock.now()
     found = current(store, bank, now.astimezone().date())
     new_today = store.new_since(iso(local_day_start(now)))
-    _, new_limit = pace(store, found, new_today)
+    order, new_limit = pace(store, found, new_today)
     facts = {
         "focus": store.setting("focus") or "not set",
         "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.index}),
@@ -35,4 +35,6 @@ def show(ctx: typer.Context) -> None:
         facts.update(plan_facts, budget=budget.value)
         step = next_step(store, steps)
         facts["next_step"] = f"{step.title} ({step.minutes} min)" if step else "plan complete: keep reviewing"
+        cards = store.cards()
+        facts["plan_questions"] = (sum(qid in cards for qid in order or ()), len(order or ()))
     tables.show_today(facts)

@@ -147,6 +147,9 @@ def show_today(facts: dict[str, Any]) -> None:
         console.print(Text(f"Study path: {facts['budget']}", style="bold"))
     console.print(f"Focus: {facts['focus']}   Due now: {facts['due_now']}   "
                   f"New today: {facts['new_today']}/{facts['new_limit']}   Due in 24 h: {facts['due_tomorrow']}")
+    if "plan_questions" in facts:
+        seen, total = facts["plan_questions"]
+        console.print(f"Plan: {seen} of {total} questions answered at least once", markup=False)
     if "next_step" in facts:
         console.print(f"Next step: {facts['next_step']}", markup=False)
     else:
