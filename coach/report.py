@@ -45,9 +45,10 @@ def check_path(path: Path, force: bool) -> str:
 
 def render(template: str, card: ScoreCard, rubric: Rubric, *, answered_utc: str, robot: Robot | None,
            history: list[Attempt], answer: str, grader: dict[str, Any] | None = None,
-           mock: dict[str, Any] | None = None) -> str:
+           mock: dict[str, Any] | None = None, asked: list[tuple[str, str]] | None = None) -> str:
     """The report text. `history` is the earlier attempts (oldest first), not including this one. `mock` adds a
-    mock interview's rapid-fire part: {"rapid": [{"prompt", "given", "correct", ...}], "designed": bool}."""
+    mock interview's rapid-fire part: {"rapid": [{"prompt", "given", "correct", ...}], "designed": bool}. `asked`
+    is the round's clarifying questions with the interviewer's replies."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("coach", "templates"), undefined=StrictUndefined,
@@ -57,7 +58,7 @@ def render(template: str, card: ScoreCard, rubric: Rubric, *, answered_utc: str,
     return env.get_template(template).render(
         card=card, rubric=rubric, answered_utc=answered_utc, robot=robot.value if robot else "any",
         levels=LEVEL_LABELS, trend=trend(history, card.score, answered_utc), answer=answer, grader=grader,
-        scenario=rubric.scenario_for(robot), mock=mock,
+        scenario=rubric.scenario_for(robot), mock=mock, asked=asked or [],
     )
 
 

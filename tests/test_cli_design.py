@@ -204,6 +204,17 @@ def test_full_plain_round_walks_phases_answers_questions_and_scores(coach_env: P
     assert "- how many robots are there?" in answer and "100 robots across 4 sites" not in answer
 
 
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_the_report_keeps_what_the_interviewer_told_you(coach_env: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"round{suffix}"
+    result = invoke("design", "run", "teleop-flywheel", "--plain", "--report", str(out), input=FULL_ROUND)
+    assert result.exit_code == 0, result.output
+    body = out.read_text()
+    assert "What the interviewer told you" in body and "100 robots across 4 sites" in body
+    answer = rows(coach_env, "SELECT answer FROM design_attempts")[0][0]
+    assert "100 robots across 4 sites" not in answer, "the facts are in the report, never in the scored answer"
+
+
 def test_eof_mid_round_scores_what_was_written(coach_env: Path) -> None:
     text = "Robots record MCAP split every 2 minutes so a crash loses at most one chunk of the episode.\n"
     result = invoke("design", "run", "teleop-flywheel", input=text)  # stdin is not a terminal: plain by itself

@@ -131,7 +131,7 @@ def run(
         return
     try:
         _finish(cfg, r, focus, result.answer, store=None if no_save else store, as_json=False, plain=plain,
-                report=report, force=force, grader=grader, history_store=store)
+                report=report, force=force, grader=grader, history_store=store, asked=result.asked)
     except CoachError:
         raise  # explained to the user; _finish keeps the answer where the store refused it
     except Exception:  # noqa: BLE001 - a bug after the round must not cost the written answer
@@ -226,7 +226,8 @@ def _read_file(path: Path) -> bytes:
 
 
 def _finish(cfg: Settings, r: Rubric, robot: Robot | None, text: str, *, store: Store | None, as_json: bool,
-            plain: bool, report: Path | None, force: bool, grader: str | None, history_store: Store | None) -> None:
+            plain: bool, report: Path | None, force: bool, grader: str | None, history_store: Store | None,
+            asked: list[tuple[str, str]] | None = None) -> None:
     """Score, ask the optional grader, store, then print (JSON or feedback) and write the report."""
     card = score_answer(cfg, r, text)
     verdict = _grade(grader, r, robot, text) if grader else None
@@ -250,7 +251,7 @@ def _finish(cfg: Settings, r: Rubric, robot: Robot | None, text: str, *, store: 
         ui.show_feedback(card, r, ui.is_plain(plain), previous=history[-1][1] if history else None,
                          grader=verdict)
     if report is not None:
-        _write_report(report, force, card, r, robot, now, history, text, verdict)
+        _write_report(report, force, card, r, robot, now, history, text, verdict, asked or [])
     if failure is not None:
         kept = _keep_answer(cfg, r.id, now, text)
         raise CoachError(f"attempt not saved: {failure.message}", location=failure.location,
@@ -269,12 +270,14 @@ def _keep_answer(cfg: Settings, prompt_id: str, now: str, text: str) -> Path | s
 
 
 def _write_report(path: Path, force: bool, card: ScoreCard, r: Rubric, robot: Robot | None, now: str,
-                  history: list[tuple[str, float]], text: str, verdict: dict[str, Any] | None) -> None:
+                  history: list[tuple[str, float]], text: str, verdict: dict[str, Any] | None,
+                  asked: list[tuple[str, str]]) -> None:
     from coach import report as reports
 
     template = reports.check_path(path, force)
     body = reports.render(template, card, r, answered_utc=now, robot=robot,
-                          history=[reports.Attempt(w, s) for w, s in history], answer=text, grader=verdict)
+                          history=[reports.Attempt(w, s) for w, s in history], answer=text, grader=verdict,
+                          asked=asked)
     reports.write(path, body, force)
     typer.echo(f"report written to {path}", err=True)
 

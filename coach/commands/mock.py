@@ -64,14 +64,15 @@ def mock(
     ui.announce(f"Mock interview, {minutes} min: rapid-fire ({len(ids)} questions, {rapid} min), then the design "
                 f"round '{chosen.title}' ({minutes - rapid} min). Ctrl-C ends it at any point; your answers are kept.")
     outcomes, stopped = ask_all(bank, store, ui, ids, cfg, deadline=time.monotonic() + rapid * 60)
-    answer = None
+    answer, asked = None, []
     if not stopped:
-        answer = design_ui.run_phases(chosen, focus, minutes - rapid, ui.plain)
-    _finish(ctx, bank, store, chosen, focus, outcomes, answer)
+        result = design_ui.run_round(chosen, focus, minutes - rapid, ui.plain)
+        answer, asked = result.answer or None, result.asked
+    _finish(ctx, bank, store, chosen, focus, outcomes, answer, asked)
 
 
 def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Robot | None,
-            outcomes: list[Outcome], answer: str | None) -> None:
+            outcomes: list[Outcome], answer: str | None, asked: list[tuple[str, str]]) -> None:
     """Score the design answer, store it, write the Markdown and HTML reports and print where they are."""
     from coach import report
     from coach.store import iso
@@ -96,7 +97,8 @@ def _finish(ctx: typer.Context, bank: Bank, store: Store, chosen: Any, focus: Ro
     for suffix in (".md", ".html"):
         path = stem.with_suffix(suffix)
         body = report.render(f"report{suffix}.j2", card, chosen, answered_utc=iso(now), robot=focus,
-                             history=history, answer=answer or "", mock={"rapid": rapid, "designed": bool(answer)})
+                             history=history, answer=answer or "", mock={"rapid": rapid, "designed": bool(answer)},
+                             asked=asked)
         report.write(path, body, force=False)
     right = sum(o.correct for o in outcomes)
     typer.echo(f"Rapid-fire: {right}/{len(rapid)} right. Design: {card.score}/100" if answer else

@@ -84,13 +84,6 @@ def run_round(rubric: Rubric, robot: Robot | None, minutes: int | None, plain: b
     return session.run(editor, probes)
 
 
-def run_phases(rubric: Rubric, robot: Robot | None, minutes: int | None, plain: bool,
-               editor: bool = False) -> str | None:
-    """For mock interviews: run the phases and probes, return the answer text, or None if nothing was written."""
-    result = run_round(rubric, robot, minutes, plain, editor=editor)
-    return result.answer or None
-
-
 class _Session:
     """One round in progress: the clock, the parts written so far, and the questions asked."""
 
