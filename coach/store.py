@@ -233,14 +233,19 @@ def open_readonly(path: Path) -> Store | None:
 
     if not path.exists():
         return None
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15, isolation_level=None,
-                               check_same_thread=False)
-        if migrations.applied(conn) == migrations.NAMES:
+    # immutable: the fallback for a folder we may not write, where read-only WAL access can't create its -shm
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        conn = None
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=15, isolation_level=None,
+                                   check_same_thread=False)
+            if migrations.applied(conn) != migrations.NAMES:
+                conn.close()
+                return None
             return Store(path, conn)
-        conn.close()
-    except sqlite3.DatabaseError:
-        pass
+        except sqlite3.DatabaseError:
+            if conn is not None:
+                conn.close()
     return None
 
 

@@ -54,7 +54,7 @@ for _marker in sorted(REASONS, key=len, reverse=True):  # longest first: "so tha
 UNITS = frozenset("""ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days week weeks month
 months year years hz khz mhz ghz b kb mb gb tb pb kib mib gib tib byte bytes bit bits bps kbps mbps gbps fps percent
 x k m times""".split())
-LABELS = frozenset("dive part step phase stage section option item chapter round question figure table no".split())
+LABELS = frozenset("dive part phase stage section option item chapter question figure".split())
 LINKS = frozenset("this that these those it which so because since otherwise hence therefore thus it's that's "
                   "then".split())
 BULLET = re.compile(r"^\s*(?:[-*+•>]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
@@ -180,7 +180,7 @@ def quantity(words: list[str]) -> str:
         # a spelled-out number before a noun is mostly a determiner ("one policy", "two different GPUs"), not a
         # measurement; digits before a noun are a count someone worked out ("50 trials", "4096 envs")
         yearish = bool(re.fullmatch(r"(19|20)\d\d", w))
-        labelled = q > 0 and words[q - 1] in LABELS  # "deep dive 2, safe testing": a name, not a count
+        labelled = 0 < q <= 2 and words[q - 1] in LABELS  # a heading, "Deep dive 2, safe testing": a name
         if NUMBER.match(w) and not yearish and not labelled and nxt.isalpha() and nxt not in FUNCTION:
             return f'number: "{w} {nxt}"'
     return ""

@@ -420,6 +420,11 @@ def test_a_word_in_passing_does_not_credit_the_concept(sentence: str, concept: s
     ("sim-rl-pipeline", "Out of scope for now: vision-based policies and manipulation.", "rendering"),
     ("teleop-flywheel", "Only valid episodes are shared with the training cluster because invalid ones waste GPU time.",
      "pipeline-metrics"),
+    ("ota-policy-rollout", "If the crash rate crosses the threshold we halt the rollout and start a root cause analysis.",
+     "key-compromise"),
+    ("ota-policy-rollout", "The on-call role decides whether the fall-rate threshold was crossed.", "key-compromise"),
+    ("sim-rl-pipeline", "Our vision for the pipeline is simple: thousands of environments on one GPU.", "rendering"),
+    ("sim-rl-pipeline", "The long-term vision is a pipeline whose throughput doubles every quarter.", "rendering"),
 ])
 def test_a_word_in_passing_does_not_credit_the_concept_elsewhere(rid: str, sentence: str, concept: str) -> None:
     _no_credit(rid, sentence, concept)
@@ -462,3 +467,6 @@ def test_a_numbered_heading_is_not_a_measurement() -> None:
     markers = {h.marker for c in score("sim-rl-pipeline", "Deep dive 2, safe hardware testing: the robot runs on a "
                                                            "gantry with an e-stop.").criteria for h in c.hits}
     assert not any(m.startswith("number:") for m in markers), markers
+    counted = {h.marker for c in score("sim-rl-pipeline", "We step 4096 environments in parallel on one GPU.").criteria
+               for h in c.hits}
+    assert 'number: "4096 environments"' in counted, "'step' here is a verb, and the count still counts"
