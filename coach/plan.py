@@ -95,8 +95,9 @@ def build(questions: Iterable[Question | Meta], budget: Budget, robot: Robot | N
         steps += [Step(f"Design round: {pid}", "design", 45 if level is not Budget.hour else 15,
                        prompt_id=pid, budget=level.value) for pid in prompts[first:last]]
         if level is Budget.hour and not prompts[first:last] and prompts:
-            steps.append(Step(f"Read a model design answer: coach design show {prompts[0]} --outline", "read",
-                              5, prompt_id=prompts[0], budget=level.value))
+            # the prompt a longer plan reaches last: reading its outline now spoils no round soon
+            steps.append(Step(f"Read a model design answer: coach design show {prompts[-1]} --outline", "read",
+                              5, prompt_id=prompts[-1], budget=level.value))
         steps.append(Step("Review what you missed (coach weak, then coach quiz --weak)", "review",
                           5 if level is Budget.hour else 30, budget=level.value))
         if level.rank >= Budget.week.rank:

@@ -88,3 +88,11 @@ def test_the_robots_own_design_prompts_come_first() -> None:
         plans = [plan.build(QUESTIONS, b, robot) for b in Budget]
         for shorter, longer in zip(plans, plans[1:]):
             assert [s.title for s in longer[: len(shorter)]] == [s.title for s in shorter]
+
+
+def test_the_model_answer_to_read_is_not_a_round_the_plan_asks_soon() -> None:
+    for robot in (None, Robot.quadruped, Robot.arm):
+        month = plan.build(QUESTIONS, Budget.month, robot)
+        (read,) = [s for s in month if s.kind == "read"]
+        rounds = [s.prompt_id for s in month if s.kind == "design"]
+        assert read.prompt_id == rounds[-1] and read.prompt_id not in rounds[:4], (robot, read.prompt_id)
