@@ -79,11 +79,16 @@ def number_problem(text: str, unit: str = "") -> str:
     return _parse(text, unit)[1]
 
 
-def _parse(text: str, unit: str) -> tuple[float | None, str]:
+def _number(text: str) -> tuple[str, re.Match[str] | None]:
+    """The answer without hedges ("~", "about", "$"), and its match: the number typed, then the rest."""
     raw = _HEDGE.sub("", text.strip())
+    return raw, _NUMBER.fullmatch(raw.replace(",", "").replace("_", ""))
+
+
+def _parse(text: str, unit: str) -> tuple[float | None, str]:
+    raw, match = _number(text)
     if _COMMA.search(raw):
         return None, "write decimals with a dot (99.5) and thousands with commas (98,304) or none"
-    match = _NUMBER.fullmatch(raw.replace(",", "").replace("_", ""))
     if not match:
         return None, "enter a number, e.g. 1200, 1.2e3 or 1.2k"
     value, want = float(match.group(1)), unit.strip().lower()
@@ -114,8 +119,7 @@ def _parse(text: str, unit: str) -> tuple[float | None, str]:
 
 def read_as(text: str, unit: str) -> str:
     """How an answer was read when that differs from the number typed ('99500 MB' for GB: '99.5 GB'), else ""."""
-    value = parse_number(text, unit)
-    match = _NUMBER.fullmatch(_HEDGE.sub("", text.strip()).replace(",", "").replace("_", ""))
+    value, match = parse_number(text, unit), _number(text)[1]
     if value is None or match is None or float(match.group(1)) == value:
         return ""
     return f"{value:.10g} {unit}".strip()

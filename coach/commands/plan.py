@@ -13,6 +13,8 @@ from coach.errors import CoachError
 from coach.model import Budget
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from coach.bank import Bank
     from coach.plan import Step
     from coach.store import Store
@@ -37,11 +39,12 @@ def current(store: Store, bank: Bank, today: date) -> tuple[Budget, list[Step], 
     return budget, plan.build(bank.index, budget, robot), facts
 
 
-def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None,
-         new_today: int) -> tuple[dict[str, int] | None, int]:
+def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None, new_today: int,
+         seen: Mapping[str, object]) -> tuple[dict[str, int] | None, int]:
     """The saved plan's question order (None without a plan; `found` is `current`'s result) and today's limit of
     new questions: the configured one, raised when the plan's unseen questions would not otherwise fit before the
-    interview. `new_today` (questions first answered today) keeps the limit steady through the day."""
+    interview. `new_today` (questions first answered today) keeps the limit steady through the day; `seen` is the
+    store's cards, which the caller has already read."""
     from coach import plan
     from coach.commands.config import new_per_day
 
@@ -49,22 +52,22 @@ def pace(store: Store, found: tuple[Budget, list[Step], dict[str, Any]] | None,
     if found is None:
         return None, configured
     budget, steps, facts = found
-    order, seen = plan.question_order(steps), store.cards()
+    order = plan.question_order(steps)
     unseen = sum(qid not in seen for qid in order) + new_today  # as the day began
     return order, plan.daily_new(configured, unseen, facts.get("days_left"), budget)
 
 
-def progress(store: Store, steps: list[Step]) -> list[bool | None]:
+def progress(store: Store, steps: list[Step], cards: Mapping[str, object]) -> list[bool | None]:
     """Per step: done (every question answered, the design prompt attempted), not done, or None for steps coach
-    can't check (reviews, mocks)."""
-    cards, designed = store.cards(), {prompt for prompt, *_ in store.design_criteria()}
+    can't check (reviews, mocks). `cards` is the store's cards, which the caller has already read."""
+    designed = {prompt for prompt, *_ in store.design_criteria()}
     return [all(qid in cards for qid in s.question_ids) if s.kind == "quiz" else
             (s.prompt_id in designed) if s.kind == "design" and s.prompt_id else None for s in steps]
 
 
-def next_step(store: Store, steps: list[Step]) -> Step | None:
+def next_step(store: Store, steps: list[Step], cards: Mapping[str, object]) -> Step | None:
     """The first quiz step with unanswered questions or design step never attempted."""
-    return next((s for s, done in zip(steps, progress(store, steps)) if done is False), None)
+    return next((s for s, done in zip(steps, progress(store, steps, cards)) if done is False), None)
 
 
 def _parse_date(text: str) -> date:
@@ -113,7 +116,7 @@ def plan(
         found = (Budget.day, planning.build(bank.index, Budget.day, parse_robot(store.setting("focus") or "any")),
                  {"saved": False, **({"cleared": True} if clear else {})})
     budget, steps, facts = found
-    done = progress(store, steps)
+    done = progress(store, steps, store.cards())
     if as_json:
         typer.echo(json.dumps({"budget": budget.value, **facts, "minutes": sum(s.minutes for s in steps),
                                "steps": [{**s.to_dict(), "done": d} for s, d in zip(steps, done)]}, indent=2))

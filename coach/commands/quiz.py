@@ -78,10 +78,11 @@ def _due_and_new(bank: Bank, store: Store, filters: Filters, cfg: Settings, plan
     from coach.store import iso
 
     now = cfg.clock.now()
-    new_today = store.new_since(iso(local_day_start(now)))
-    steps, new_limit = pace(store, current(store, bank, now.astimezone().date()) if plan_ok else None, new_today)
+    new_today, cards = store.new_since(iso(local_day_start(now))), store.cards()
+    found = current(store, bank, now.astimezone().date()) if plan_ok else None
+    steps, new_limit = pace(store, found, new_today, cards)
     left = new_limit - new_today
-    due = {qid: row.due_utc for qid, row in store.cards().items()}
+    due = {qid: row.due_utc for qid, row in cards.items()}
     return schedule.queue(bank.index, due, filters, iso(now), left, steps)
 
 

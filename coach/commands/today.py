@@ -20,8 +20,8 @@ def show(ctx: typer.Context) -> None:
     store, bank = open_store(ctx), load_bank(ctx)
     now = cfg.clock.now()
     found = current(store, bank, now.astimezone().date())
-    new_today = store.new_since(iso(local_day_start(now)))
-    order, new_limit = pace(store, found, new_today)
+    new_today, cards = store.new_since(iso(local_day_start(now))), store.cards()
+    order, new_limit = pace(store, found, new_today, cards)
     facts = {
         "focus": store.setting("focus") or "not set",
         "due_now": len(set(store.due_ids(iso(now))) & {q.id for q in bank.index}),
@@ -33,8 +33,7 @@ def show(ctx: typer.Context) -> None:
     if found:
         budget, steps, plan_facts = found
         facts.update(plan_facts, budget=budget.value)
-        step = next_step(store, steps)
+        step = next_step(store, steps, cards)
         facts["next_step"] = f"{step.title} ({step.minutes} min)" if step else "plan complete: keep reviewing"
-        cards = store.cards()
         facts["plan_questions"] = (sum(qid in cards for qid in order or ()), len(order or ()))
     tables.show_today(facts)

@@ -70,7 +70,7 @@ class QuizUI:
         if q.type in (QType.mcq, QType.multi):
             # a menu line longer than the terminal is cut, and a choice's end often decides it: long choices are
             # printed whole above (show_question), and the menu shows their numbers and starts
-            room = max(20, _columns() - 10)
+            room = _menu_room()
             items = [questionary.Choice(title=f"{i}) {_clip(c, room)}", value=c) for i, c in enumerate(choices, 1)]
             if q.type is QType.mcq:
                 return Answer(text=self._ask(questionary.select("Your answer:", choices=items, qmark="?")))
@@ -154,7 +154,7 @@ class QuizUI:
         from rich.text import Text
 
         body = q.prompt
-        if any(len(c) > max(20, _columns() - 10) for c in choices):
+        if any(len(c) > _menu_room() for c in choices):
             body += "\n" + "".join(f"\n{i}) {c}" for i, c in enumerate(choices, 1))
         self.console.print()
         # Text, not str: bank text is data, and "[b]" in a user's subtopic must not be read as markup
@@ -247,10 +247,11 @@ def local_time(utc_text: str) -> str:
     return moment.strftime("%a %d %b %H:%M")
 
 
-def _columns() -> int:
+def _menu_room() -> int:
+    """Characters a choice may take in an arrow-key menu line before the terminal's edge cuts it."""
     import shutil
 
-    return shutil.get_terminal_size().columns
+    return max(20, shutil.get_terminal_size().columns - 10)
 
 
 def _clip(text: str, room: int) -> str:
