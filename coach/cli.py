@@ -15,7 +15,7 @@ import typer
 
 from coach import __version__
 from coach.commands import bank, config, design, focus, mock, plan, quiz, stats, today, weak
-from coach.commands.common import reports_errors
+from coach.commands.common import flag, reports_errors
 
 app = typer.Typer(
     name="coach",
@@ -36,8 +36,8 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", metavar="", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[bool, flag("--version", callback=_version, is_eager=True,
+                                  help="Print the version and exit.")] = False,
 ) -> None:
     """Interview prep for robotics Data & ML infrastructure.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from coach.commands.common import load_bank, reports_errors, settings
+from coach.commands.common import flag, load_bank, reports_errors, settings
 
 app = typer.Typer(help="Check and describe the question bank.", no_args_is_help=True)
 
@@ -34,7 +34,7 @@ def check(
 @reports_errors
 def stats(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print JSON.")] = False,
 ) -> None:
     """Count questions by topic, robot, budget and type, with coverage tables.
 

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def flag(name: str, **options: Any) -> Any:
+    """A boolean --flag. The empty metavar keeps Typer 0.29 from printing <bool> after it in --help, which reads as
+    if the flag took a value."""
+    return typer.Option(name, metavar="", **options)
+
+
 def reports_errors(fn: F) -> F:
     """Turn a CoachError into `coach: error: ...` lines on stderr and its exit code (never a traceback)."""
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import open_store, reports_errors, score_answer, settings
+from coach.commands.common import flag, open_store, reports_errors, score_answer, settings
 from coach.errors import CoachError, Location
 from coach.model import ANY_ROBOT, Robot, iso
 
@@ -34,8 +34,8 @@ RobotOpt = Annotated[str | None, typer.Option("--robot", help="Robot focus for t
                                                 show_default=False)]
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="Also write a report: PATH.md or PATH.html.",
                                                 show_default=False)]
-ForceOpt = Annotated[bool, typer.Option("--force", metavar="", help="Overwrite an existing report.")]
-NoSaveOpt = Annotated[bool, typer.Option("--no-save", metavar="", help="Do not store this attempt.")]
+ForceOpt = Annotated[bool, flag("--force", help="Overwrite an existing report.")]
+NoSaveOpt = Annotated[bool, flag("--no-save", help="Do not store this attempt.")]
 GraderOpt = Annotated[str | None, typer.Option(
     "--grader", help="Also ask CMD (answer and rubric as JSON on stdin, JSON with 'score' on stdout).",
     show_default=False)]
@@ -45,7 +45,7 @@ GraderOpt = Annotated[str | None, typer.Option(
 @reports_errors
 def list_prompts(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the design prompts with your attempts and best score.
 
@@ -75,9 +75,8 @@ def show(
     ctx: typer.Context,
     prompt_id: PromptId,
     robot: RobotOpt = None,
-    outline: Annotated[bool, typer.Option("--outline", metavar="",
-                                          help="Also show the model outline (spoils the round).")] = False,
-    plain: Annotated[bool, typer.Option("--plain", metavar="", help="Plain text, no colours.")] = False,
+    outline: Annotated[bool, flag("--outline", help="Also show the model outline (spoils the round).")] = False,
+    plain: Annotated[bool, flag("--plain", help="Plain text, no colours.")] = False,
 ) -> None:
     """Show a prompt's scenario, phases and budgets without starting a round.
 
@@ -100,9 +99,8 @@ def run(
     ctx: typer.Context,
     prompt_id: PromptId,
     robot: RobotOpt = None,
-    plain: Annotated[bool, typer.Option("--plain", metavar="",
-                                        help="Line mode (automatic when stdin is not a terminal).")] = False,
-    editor: Annotated[bool, typer.Option("--editor", metavar="", help="Write the answer in $EDITOR.")] = False,
+    plain: Annotated[bool, flag("--plain", help="Line mode (automatic when stdin is not a terminal).")] = False,
+    editor: Annotated[bool, flag("--editor", help="Write the answer in $EDITOR.")] = False,
     minutes: Annotated[int | None, typer.Option("--minutes", min=5, max=180,
                                                 help="Round length (default: the prompt's).")] = None,
     report: ReportOpt = None,
@@ -148,7 +146,7 @@ def score(
     answer_file: Annotated[Path, typer.Option("--answer-file", "-f", show_default=False,
                                               help="The written answer (Markdown or text; - for stdin).")],
     robot: RobotOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print the ScoreCard as JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the ScoreCard as JSON.")] = False,
     report: ReportOpt = None,
     force: ForceOpt = False,
     no_save: NoSaveOpt = False,

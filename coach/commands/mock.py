@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, score_answer, settings
+from coach.commands.common import flag, load_bank, open_store, reports_errors, score_answer, settings
 from coach.commands.focus import ROBOT_NAMES, parse_robot
 from coach.errors import CoachError
 from coach.model import Filters
@@ -42,7 +42,7 @@ def mock(
                                                "criteria).", show_default=False)] = None,
     robot: Annotated[str | None, typer.Option(help=f"Robot for this round: {', '.join(ROBOT_NAMES)}.",
                                               show_default=False)] = None,
-    plain: Annotated[bool, typer.Option("--plain", metavar="", help="Line mode, no arrow-key prompts.")] = False,
+    plain: Annotated[bool, flag("--plain", help="Line mode, no arrow-key prompts.")] = False,
 ) -> None:
     """A timed mock interview: rapid-fire questions, then a design round phase by phase, then a report.
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.common import flag, load_bank, open_store, reports_errors, settings
 from coach.errors import CoachError
 from coach.model import Budget
 
@@ -84,9 +84,8 @@ def plan(
                                                 show_default=False)] = None,
     interview: Annotated[str | None, typer.Option(help="Interview date YYYY-MM-DD; picks the budget from the days "
                                                   "left and is remembered.", show_default=False)] = None,
-    clear: Annotated[bool, typer.Option("--clear", metavar="",
-                                        help="Forget the saved plan and interview date.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    clear: Annotated[bool, flag("--clear", help="Forget the saved plan and interview date.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show (and remember) the study path that fits the time before your interview.
 

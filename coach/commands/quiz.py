@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.common import flag, load_bank, open_store, reports_errors, settings
 from coach.commands.config import retention
 from coach.commands.focus import ROBOT_NAMES, parse_robot
 from coach.model import Budget, Filters, Robot, Topic
@@ -38,9 +38,8 @@ def quiz(
     budget: Annotated[Budget | None, typer.Option(help="Only questions on this study path (1h is the core).",
                                                   show_default=False)] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Ask at most N questions.", show_default=False)] = None,
-    weak: Annotated[bool, typer.Option("--weak", metavar="", help="Drill your weakest topics, due or not.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", metavar="",
-                                        help="Line mode: numbered choices, one line per answer.")] = False,
+    weak: Annotated[bool, flag("--weak", help="Drill your weakest topics, due or not.")] = False,
+    plain: Annotated[bool, flag("--plain", help="Line mode: numbered choices, one line per answer.")] = False,
 ) -> None:
     """Answer today's due reviews, then new questions, tailored to your robot focus.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import open_store, reports_errors, settings
+from coach.commands.common import flag, open_store, reports_errors, settings
 
 if TYPE_CHECKING:
     from coach.store import Store
@@ -63,7 +63,7 @@ def collect(store: Store, now: datetime, served: set[str]) -> dict[str, Any]:
 @reports_errors
 def stats(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your progress: answers and accuracy per topic, retention, streak, a heatmap and reviews due this week.
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coach.commands.common import load_bank, open_store, reports_errors, settings
+from coach.commands.common import flag, load_bank, open_store, reports_errors, settings
 
 if TYPE_CHECKING:
     from coach.bank import Bank
@@ -70,7 +70,7 @@ def weak_drill(bank: Bank, store: Store, filters: Filters, now: datetime) -> lis
 @reports_errors
 def weak(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rank topics and subtopics by how weak you are, and list the questions you keep failing.
 
