@@ -16,6 +16,7 @@ from coach.model import Budget, Meta, QType, Question, Robot, Topic
 MINUTES = {QType.mcq: 1.0, QType.multi: 1.5, QType.numeric: 2.0, QType.recall: 2.0}
 BLOCK = 15  # questions per quiz step: about a quarter hour
 LEECH_LAPSES = 6
+RECENT_DAYS = 14  # "recent accuracy" in weak-topic ranking
 # design prompts in the order a plan introduces them: the most asked first
 DESIGN_ORDER = ["teleop-flywheel", "ota-policy-rollout", "fleet-observability", "multi-robot-data-format",
                 "sim-rl-pipeline", "reproducible-training-eval"]

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from coach.plan import Weakness
     from coach.store import Store
 
-RECENT_DAYS = 14
 DRILL_SIZE = 15
 
 
@@ -28,7 +27,7 @@ def analyse(bank: Bank, store: Store, now: datetime) -> tuple[list[Weakness], li
     sched = schedule.scheduler()
     cards = store.cards()
     stats = []
-    for qid, topic, sub, n, correct, rn, rc in store.question_totals(iso(now - timedelta(days=RECENT_DAYS))):
+    for qid, topic, sub, n, correct, rn, rc in store.question_totals(iso(now - timedelta(days=plan.RECENT_DAYS))):
         card = cards.get(qid)
         r = schedule.retrievability(sched, card.card_json, now) if card else None
         stats.append(plan.QuestionStats(qid, topic, sub, n, correct, rn, rc, card.lapses if card else 0, r))

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from coach.plan import RECENT_DAYS
+
 if TYPE_CHECKING:
     from coach.model import Budget
     from coach.plan import Step, Weakness
@@ -94,8 +96,8 @@ def show_weak(ranking: list[Weakness], leeches: list[dict[str, Any]], design: li
         if len(w.subtopics) > 4:
             table.add_row(Text(f"  +{len(w.subtopics) - 4} more", style="dim"), *[""] * 6)  # all in --json
     console.print(table)
-    console.print(Text("recent: the last 14 days. recall: fsrs's estimate that you would recall it now (high just "
-                       "after a review, falling until the next one is due).", style="dim"))
+    console.print(Text(f"recent: the last {RECENT_DAYS} days. recall: fsrs's estimate that you would recall it now "
+                       "(high just after a review, falling until the next one is due).", style="dim"))
     if not any(w.attempts for w in ranking) and not design:
         console.print("No answers yet: run `coach quiz` first.")
         return
