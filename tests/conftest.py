@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -59,3 +60,12 @@ GOOD = """\
 """
 
 PYTHON = sys.executable
+
+
+def exit_code(child: Any) -> int:
+    """Wait for a pexpect child to finish and close it; its exit status."""
+    import pexpect
+
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus)

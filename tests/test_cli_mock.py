@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from coach.cli import app
 
-from conftest import DATA, NOW, child_env
+from conftest import DATA, NOW, child_env, exit_code
 
 ANSWER = ("We log every teleop episode to MCAP because it is append-only, so a crash loses seconds, not the episode.\n"
           "Failures found in deployment become new teleop tasks so that the flywheel targets what the policy gets wrong.\n"
@@ -73,8 +73,6 @@ def test_short_mock_in_a_terminal(coach_env: Path) -> None:
     child.sendline("Canary 5% of the fleet first because a bad policy then stops few robots, and roll back on alarms.")
     child.sendcontrol("d")
     child.expect("Report: ")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
     assert rows(coach_env, "SELECT count(*) FROM attempts") == [(3,)]
     assert rows(coach_env, "SELECT prompt_id FROM design_attempts") == [("ota-policy-rollout",)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pexpect
 
-from conftest import child_env
+from conftest import child_env, exit_code
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
@@ -40,9 +40,7 @@ def test_ctrl_c_mid_round_scores_what_was_written(coach_env: Path) -> None:
     child.expect("Round ended early")
     child.expect("Score: ")
     child.expect("Model outline")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
     (prompt, score, answer), = attempts(coach_env)
     assert prompt == "teleop-flywheel" and score > 0
     assert "within 12 hours" in answer and "6.75 GB per robot-hour" in answer and "- how many robots?" in answer
@@ -56,7 +54,5 @@ def test_ctrl_d_ends_the_round(coach_env: Path) -> None:
     child.expect("> ")
     child.sendeof()
     child.expect("Score: ")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
     assert len(attempts(coach_env)) == 1

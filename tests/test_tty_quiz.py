@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import DATA, NOW, child_env
+from conftest import DATA, NOW, child_env, exit_code
 
 DOWN, ENTER = "\x1b[B", "\r"
 
@@ -36,9 +36,7 @@ def test_arrow_keys_choose_the_right_answer_and_focus_is_asked_once(coach_env: P
     child.send(DOWN * shown.index("Iron Irwini") + ENTER)
     child.expect("Right.")
     child.expect("Session: 1/1 right")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
     assert attempts(coach_env) == [("t-mcap-default", 1)]
     again = spawn(coach_env, "quiz", "--budget", "1h", "--limit", "1")
     index = again.expect(["Which robot are you building for", "Pick all that apply"])
@@ -54,9 +52,7 @@ def test_ctrl_c_mid_session_keeps_answers(coach_env: Path) -> None:
     child.expect("Pick all that apply")
     child.sendintr()
     child.expect("Session: ")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
     assert [qid for qid, _ in attempts(coach_env)] == ["t-mcap-default"]
 
 
@@ -79,9 +75,7 @@ def test_ctrl_c_at_the_first_focus_question_exits_cleanly(coach_env: Path) -> No
     child = spawn(coach_env, "quiz")
     child.expect("Which robot are you building for")
     child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0 and "internal error" not in (child.before or "")
+    assert exit_code(child) == 0 and "internal error" not in (child.before or "")
     assert sqlite3.connect(coach_env / "coach.db").execute("SELECT count(*) FROM settings").fetchone() == (0,)
 
 
@@ -96,9 +90,7 @@ def test_brackets_in_bank_text_are_shown_not_parsed(coach_env: Path, tmp_path: P
     child.expect_exact("mcap [/b]")
     child.expect_exact("Which [bold]ROS 2[/bold]")
     child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_code(child) == 0
 
 
 def test_long_choices_are_shown_whole_on_a_narrow_terminal(coach_env: Path, tmp_path: Path) -> None:
